@@ -1,0 +1,78 @@
+// Demo reference data: Dutch education institutions (BRIN / instellingscode + vestiging).
+// Plain, deterministic constants. The wo and hbo BRIN codes are the real instellingscodes;
+// vo and mbo codes are plausible demo values (see the note in the file's report).
+import type { DemoInstitution } from './types.ts';
+
+export const demoInstitutions: DemoInstitution[] = [
+  // ---------------------------------------------------------------- vo (voortgezet onderwijs)
+  { brin: '19LZ', location: '00', name: 'Stedelijk Gymnasium Leiden', place: 'Leiden', sector: 'vo' },
+  { brin: '18GJ', location: '00', name: 'Christelijk Lyceum Delft', place: 'Delft', sector: 'vo' },
+  { brin: '14OR', location: '00', name: 'Het Amsterdams Lyceum', place: 'Amsterdam', sector: 'vo' },
+  { brin: '17PL', location: '00', name: 'Erasmiaans Gymnasium', place: 'Rotterdam', sector: 'vo' },
+  { brin: '19TU', location: '00', name: 'Gymnasium Haganum', place: 'Den Haag', sector: 'vo' },
+  { brin: '20DF', location: '00', name: "Stedelijk Gymnasium 's-Hertogenbosch", place: "'s-Hertogenbosch", sector: 'vo' },
+  { brin: '15KN', location: '00', name: 'Praedinius Gymnasium', place: 'Groningen', sector: 'vo' },
+  { brin: '16MB', location: '00', name: 'Montessori College Oost', place: 'Amsterdam', sector: 'vo' },
+  { brin: '02UN', location: '00', name: 'Udens College', place: 'Uden', sector: 'vo' },
+  { brin: '20AE', location: '00', name: 'Maerlant College', place: 'Brielle', sector: 'vo' },
+  { brin: '19HG', location: '00', name: 'Dr. Nassau College', place: 'Assen', sector: 'vo' },
+  { brin: '19HG', location: '01', name: 'Dr. Nassau College', place: 'Gieten', sector: 'vo' },
+  { brin: '01TJ', location: '00', name: 'CSG Liudger', place: 'Drachten', sector: 'vo' },
+  { brin: '18ZT', location: '00', name: 'Pieter Zandt', place: 'Kampen', sector: 'vo' },
+  { brin: '24RM', location: '00', name: 'Sint-Maartenscollege', place: 'Maastricht', sector: 'vo' },
+  { brin: '20NB', location: '00', name: 'Bonhoeffer College', place: 'Enschede', sector: 'vo' },
+  { brin: '04FV', location: '00', name: 'Clusius College', place: 'Alkmaar', sector: 'vo' },
+  { brin: '16BC', location: '00', name: 'Het Rijnlands Lyceum Oegstgeest', place: 'Oegstgeest', sector: 'vo' },
+  { brin: '15HZ', location: '00', name: 'Lorentz Casimir Lyceum', place: 'Eindhoven', sector: 'vo' },
+  { brin: '13KM', location: '00', name: 'Heerbeeck College', place: 'Best', sector: 'vo' },
+
+  // ---------------------------------------------------------------- mbo (ROC's, vakscholen, aoc)
+  { brin: '25LF', location: '00', name: 'ROC van Amsterdam', place: 'Amsterdam', sector: 'mbo' },
+  { brin: '25PM', location: '00', name: 'ROC Mondriaan', place: 'Den Haag', sector: 'mbo' },
+  { brin: '25PZ', location: '00', name: 'Albeda', place: 'Rotterdam', sector: 'mbo' },
+  { brin: '25LH', location: '00', name: 'Zadkine', place: 'Rotterdam', sector: 'mbo' },
+  { brin: '25LG', location: '00', name: 'Deltion College', place: 'Zwolle', sector: 'mbo' },
+  { brin: '01OE', location: '00', name: 'Graafschap College', place: 'Doetinchem', sector: 'mbo' },
+  { brin: '25LU', location: '00', name: 'Summa College', place: 'Eindhoven', sector: 'mbo' },
+  { brin: '25PJ', location: '00', name: 'ROC Midden Nederland', place: 'Utrecht', sector: 'mbo' },
+  { brin: '25PJ', location: '01', name: 'ROC Midden Nederland', place: 'Amersfoort', sector: 'mbo' },
+  { brin: '25LJ', location: '00', name: 'Alfa-college', place: 'Groningen', sector: 'mbo' },
+  { brin: '25LN', location: '00', name: 'Noorderpoort', place: 'Groningen', sector: 'mbo' },
+  { brin: '25LP', location: '00', name: 'Da Vinci College', place: 'Dordrecht', sector: 'mbo' },
+  { brin: '25LX', location: '00', name: 'Koning Willem I College', place: "'s-Hertogenbosch", sector: 'mbo' },
+  { brin: '25PW', location: '00', name: 'Hout- en Meubileringscollege', place: 'Amsterdam', sector: 'mbo' },
+  { brin: '25LB', location: '00', name: 'Grafisch Lyceum Rotterdam', place: 'Rotterdam', sector: 'mbo' },
+  { brin: '30RS', location: '00', name: 'Aeres MBO', place: 'Ede', sector: 'mbo' },
+  { brin: '25MB', location: '00', name: 'ROC Friese Poort', place: 'Leeuwarden', sector: 'mbo' },
+
+  // ---------------------------------------------------------------- hbo (hogescholen)
+  { brin: '28DN', location: '00', name: 'Hogeschool van Amsterdam', place: 'Amsterdam', sector: 'hbo' },
+  { brin: '22OJ', location: '00', name: 'Hogeschool Rotterdam', place: 'Rotterdam', sector: 'hbo' },
+  { brin: '30GB', location: '00', name: 'Fontys Hogescholen', place: 'Eindhoven', sector: 'hbo' },
+  { brin: '25BE', location: '00', name: 'Hanzehogeschool Groningen', place: 'Groningen', sector: 'hbo' },
+  { brin: '25DW', location: '00', name: 'Hogeschool Utrecht', place: 'Utrecht', sector: 'hbo' },
+  { brin: '23AH', location: '00', name: 'Saxion', place: 'Enschede', sector: 'hbo' },
+  { brin: '25KB', location: '00', name: 'Hogeschool van Arnhem en Nijmegen', place: 'Nijmegen', sector: 'hbo' },
+  { brin: '07GR', location: '00', name: 'Avans Hogeschool', place: 'Breda', sector: 'hbo' },
+  { brin: '07GR', location: '01', name: 'Avans Hogeschool', place: "'s-Hertogenbosch", sector: 'hbo' },
+  { brin: '27PZ', location: '00', name: 'Hogeschool Inholland', place: 'Haarlem', sector: 'hbo' },
+  { brin: '25JX', location: '00', name: 'Zuyd Hogeschool', place: 'Heerlen', sector: 'hbo' },
+  { brin: '27UM', location: '00', name: 'De Haagse Hogeschool', place: 'Den Haag', sector: 'hbo' },
+  { brin: '31FR', location: '00', name: 'NHL Stenden Hogeschool', place: 'Leeuwarden', sector: 'hbo' },
+  { brin: '21UI', location: '00', name: 'Breda University of Applied Sciences', place: 'Breda', sector: 'hbo' },
+
+  // ---------------------------------------------------------------- wo (universiteiten)
+  { brin: '21PK', location: '00', name: 'Universiteit van Amsterdam', nameEn: 'University of Amsterdam', place: 'Amsterdam', sector: 'wo' },
+  { brin: '21PB', location: '00', name: 'Universiteit Leiden', nameEn: 'Leiden University', place: 'Leiden', sector: 'wo' },
+  { brin: '21PD', location: '00', name: 'Universiteit Utrecht', nameEn: 'Utrecht University', place: 'Utrecht', sector: 'wo' },
+  { brin: '21PC', location: '00', name: 'Rijksuniversiteit Groningen', nameEn: 'University of Groningen', place: 'Groningen', sector: 'wo' },
+  { brin: '21PE', location: '00', name: 'Erasmus Universiteit Rotterdam', nameEn: 'Erasmus University Rotterdam', place: 'Rotterdam', sector: 'wo' },
+  { brin: '21PF', location: '00', name: 'Technische Universiteit Delft', nameEn: 'Delft University of Technology', place: 'Delft', sector: 'wo' },
+  { brin: '21PM', location: '00', name: 'Radboud Universiteit', nameEn: 'Radboud University', place: 'Nijmegen', sector: 'wo' },
+  { brin: '21PL', location: '00', name: 'Vrije Universiteit Amsterdam', nameEn: 'Vrije Universiteit Amsterdam', place: 'Amsterdam', sector: 'wo' },
+  { brin: '21PJ', location: '00', name: 'Maastricht University', nameEn: 'Maastricht University', place: 'Maastricht', sector: 'wo' },
+  { brin: '21PG', location: '00', name: 'Technische Universiteit Eindhoven', nameEn: 'Eindhoven University of Technology', place: 'Eindhoven', sector: 'wo' },
+  { brin: '21PH', location: '00', name: 'Universiteit Twente', nameEn: 'University of Twente', place: 'Enschede', sector: 'wo' },
+  { brin: '21PN', location: '00', name: 'Tilburg University', nameEn: 'Tilburg University', place: 'Tilburg', sector: 'wo' },
+  { brin: '21PI', location: '00', name: 'Wageningen University', nameEn: 'Wageningen University & Research', place: 'Wageningen', sector: 'wo' },
+];

@@ -1,0 +1,206 @@
+// The register's tables (drizzle). Migrations in db/migrations are generated from this file
+// (`npm run db:generate`) plus hand-written SQL where drizzle has no words (append-only audit).
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  char,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
+
+export const sectorEnum = pgEnum('sector', ['vo', 'mbo', 'hbo', 'wo']);
+export const programmeCodeTypeEnum = pgEnum('programme_code_type', ['croho', 'crebo', 'vo']);
+export const diplomaKindEnum = pgEnum('diploma_kind', ['diploma', 'getuigschrift', 'certificaat']);
+export const diplomaStateEnum = pgEnum('diploma_state', ['valid', 'corrected', 'annulled']);
+export const feedRecordTypeEnum = pgEnum('feed_record_type', ['award', 'correction', 'annulment']);
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const institutions = pgTable(
+  'institutions',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    brin: char('brin', { length: 4 }).notNull(),
+    location: char('location', { length: 2 }).notNull(),
+    name: text('name').notNull(),
+    nameEn: text('name_en'),
+    place: text('place').notNull(),
+    sector: sectorEnum('sector').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('institutions_brin_location_uq').on(t.brin, t.location),
+    check('institutions_brin_format', sql`${t.brin} ~ '^[0-9]{2}[A-Z]{2}$'`),
+    check('institutions_location_format', sql`${t.location} ~ '^[0-9]{2}$'`),
+  ],
+);
+
+export interface ProgrammeProfile {
+  code: string;
+  nameNl: string;
+  nameEn: string;
+}
+
+export const programmes = pgTable(
+  'programmes',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    codeType: programmeCodeTypeEnum('code_type').notNull(),
+    code: text('code').notNull(),
+    sector: sectorEnum('sector').notNull(),
+    nameNl: text('name_nl').notNull(),
+    nameEn: text('name_en').notNull(),
+    nlqf: text('nlqf').notNull(),
+    eqf: smallint('eqf').notNull(),
+    profiles: jsonb('profiles').$type<ProgrammeProfile[]>().notNull().default([]),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('programmes_code_uq').on(t.codeType, t.code),
+    check('programmes_code_format', sql`(${t.codeType} = 'vo' and ${t.code} ~ '^[A-Z][A-Z0-9-]{1,15}$') or ${t.code} ~ '^[0-9]{5}$'`),
+    check('programmes_nlqf', sql`${t.nlqf} in ('1','2','3','4','4+','5','6','7','8')`),
+    check('programmes_eqf', sql`${t.eqf} between 1 and 8`),
+  ],
+);
+
+export const holders = pgTable(
+  'holders',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Pseudonymous subject id, the one the identity broker gives at login. Never a BSN. */
+    subjectId: text('subject_id').notNull(),
+    givenNames: text('given_names').notNull(),
+    /** tussenvoegsel, e.g. "van der" */
+    prefix: text('prefix'),
+    familyName: text('family_name').notNull(),
+    birthDate: date('birth_date').notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('holders_subject_uq').on(t.subjectId)],
+);
+
+export interface GradeLine {
+  subjectCode: string;
+  subjectNl: string;
+  subjectEn: string;
+  /** school exam (schoolexamen), 1.0–10.0 */
+  schoolExam?: number;
+  /** central exam (centraal examen), 1.0–10.0; absent for subjects without one */
+  centralExam?: number;
+  /** final mark (eindcijfer), whole number 1–10 */
+  final: number;
+}
+
+export const diplomas = pgTable(
+  'diplomas',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    institutionId: integer('institution_id').notNull().references(() => institutions.id),
+    programmeId: integer('programme_id').notNull().references(() => programmes.id),
+    holderId: uuid('holder_id').notNull().references(() => holders.id),
+    /** the institution's own reference for this diploma (idempotency key of the feed) */
+    reference: text('reference').notNull(),
+    kind: diplomaKindEnum('kind').notNull(),
+    profile: text('profile'),
+    awardDate: date('award_date').notNull(),
+    /** level as awarded (copied from the programme at award time) */
+    nlqf: text('nlqf').notNull(),
+    eqf: smallint('eqf').notNull(),
+    grades: jsonb('grades').$type<GradeLine[]>(),
+    state: diplomaStateEnum('state').notNull().default('valid'),
+    supersededBy: uuid('superseded_by').references((): AnyPgColumn => diplomas.id),
+    annulledAt: timestamp('annulled_at', { withTimezone: true }),
+    annulmentReason: text('annulment_reason'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('diplomas_holder_idx').on(t.holderId),
+    uniqueIndex('diplomas_institution_reference_uq').on(t.institutionId, t.reference),
+    check(
+      'diplomas_state_consistent',
+      sql`(${t.state} = 'corrected') = (${t.supersededBy} is not null) and (${t.state} = 'annulled') = (${t.annulledAt} is not null)`,
+    ),
+  ],
+);
+
+/** Every record an institution sent, for idempotency: same reference + same content = same answer. */
+export const feedRecords = pgTable(
+  'feed_records',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    brin: char('brin', { length: 4 }).notNull(),
+    reference: text('reference').notNull(),
+    type: feedRecordTypeEnum('type').notNull(),
+    /** SHA-256 of the canonical JSON of the record as accepted */
+    recordHash: text('record_hash').notNull(),
+    diplomaId: uuid('diploma_id').notNull().references(() => diplomas.id),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('feed_records_brin_reference_uq').on(t.brin, t.reference)],
+);
+
+export const institutionApiKeys = pgTable(
+  'institution_api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    brin: char('brin', { length: 4 }).notNull(),
+    /** public, non-secret part of the key, shown in listings and logs */
+    prefix: text('prefix').notNull(),
+    /** SHA-256 (hex) of the whole key; keys are 256-bit random, so a fast hash is enough */
+    keyHash: text('key_hash').notNull(),
+    label: text('label'),
+    createdAt: createdAt(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('institution_api_keys_prefix_uq').on(t.prefix)],
+);
+
+export const signingKeys = pgTable(
+  'signing_keys',
+  {
+    kid: text('kid').primaryKey(),
+    alg: text('alg').notNull(),
+    /** the public JWK only; private material never enters the database */
+    publicJwk: jsonb('public_jwk').$type<JsonWebKey>().notNull(),
+    createdAt: createdAt(),
+    activatedAt: timestamp('activated_at', { withTimezone: true }).notNull().defaultNow(),
+    retiredAt: timestamp('retired_at', { withTimezone: true }),
+    compromisedAt: timestamp('compromised_at', { withTimezone: true }),
+  },
+  (t) => [
+    // at most one active key per algorithm
+    uniqueIndex('signing_keys_one_active_uq')
+      .on(t.alg)
+      .where(sql`${t.retiredAt} is null and ${t.compromisedAt} is null`),
+  ],
+);
+
+/** Append-only (a trigger in the migrations refuses UPDATE, DELETE and TRUNCATE). No personal data. */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    /** who: "institution:21PK", "operator:<name>", "system" */
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    subjectType: text('subject_type').notNull(),
+    subjectId: text('subject_id').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    requestId: text('request_id'),
+  },
+  (t) => [index('audit_events_subject_idx').on(t.subjectType, t.subjectId)],
+);

@@ -1,0 +1,99 @@
+// createApp(deps) → the register's HTTP app. Entry points (Node, Workers) and tests build the deps.
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import type { AppDeps } from './deps.ts';
+import { AppError, problems } from './errors.ts';
+import { createRouter } from './http/router.ts';
+import { accessLog, limitBodies, requestContext } from './http/middleware.ts';
+import { problemResponse } from './http/problem.ts';
+import { healthRoutes } from './health/routes.ts';
+import { signingKeyRoutes } from './signing-keys/routes.ts';
+import { BULK_PATH, feedRoutes } from './feed/routes.ts';
+import { docsRoutes } from './docs/routes.tsx';
+import { homeRoutes } from './web/home.tsx';
+
+export const API_VERSION = '0.1.0';
+
+export function createApp(deps: AppDeps) {
+  const app = createRouter();
+
+  app.use('*', requestContext(deps));
+  app.use('*', accessLog());
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        styleSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+      strictTransportSecurity: 'max-age=63072000; includeSubDomains',
+      referrerPolicy: 'no-referrer',
+      crossOriginResourcePolicy: 'same-site',
+    }),
+  );
+  app.use('*', limitBodies(deps.config.bodyLimit, deps.config.bulkBodyLimit, (path) => path === BULK_PATH));
+
+  if (deps.staticAssets) app.use('/static/*', deps.staticAssets);
+  app.route('/', homeRoutes());
+  app.route('/', healthRoutes());
+  app.route('/', signingKeyRoutes());
+  app.route('/', feedRoutes());
+
+  const openApiConfig = {
+    openapi: '3.1.0',
+    info: {
+      title: 'Diplomaregister API',
+      version: API_VERSION,
+      description:
+        'The national diploma register: institution feed, public keys and (soon) signed extracts and verification. Errors are RFC 9457 problem+json with a stable `code`.',
+    },
+    servers: [{ url: deps.config.publicBaseUrl }],
+  };
+  app.doc31('/openapi.json', openApiConfig);
+  app.route('/', docsRoutes(() => app.getOpenAPI31Document(openApiConfig) as never));
+
+  app.notFound((c) => {
+    const allow = allowedMethods(app.routes, c.req.path);
+    return problemResponse(c, allow.length ? problems.methodNotAllowed(allow) : problems.notFound());
+  });
+
+  app.onError((err, c) => {
+    if (err instanceof AppError) return problemResponse(c, err);
+    if (err instanceof HTTPException) {
+      if (err.status === 400) return problemResponse(c, problems.malformedJson());
+      if (err.status === 413) return problemResponse(c, problems.payloadTooLarge(deps.config.bodyLimit));
+      return problemResponse(c, new AppError({ code: `HTTP_${err.status}`, status: err.status, title: err.message || 'Request failed' }));
+    }
+    // Unexpected: log the type and where, not the message (driver messages can quote row values).
+    deps.logger.error('unhandled_error', {
+      requestId: c.get('requestId'),
+      route: c.req.routePath,
+      error: err.name,
+      pgCode: (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code,
+      where: err.stack?.split('\n').slice(1, 6).join(' | '),
+    });
+    return problemResponse(c, problems.internal());
+  });
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;
+
+/** The methods registered for a path (for 405 + Allow). */
+function allowedMethods(routes: ReadonlyArray<{ method: string; path: string }>, path: string): string[] {
+  const methods = new Set<string>();
+  for (const r of routes) {
+    if (r.method === 'ALL' || r.path.includes('*')) continue;
+    const pattern = new RegExp('^' + r.path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[^/]+/g, '[^/]+') + '/?$');
+    if (pattern.test(path)) methods.add(r.method);
+  }
+  if (methods.has('GET')) methods.add('HEAD');
+  return [...methods].sort();
+}

@@ -1,0 +1,65 @@
+// The service's configuration, read once from the environment (process.env in Node, bindings in
+// Workers) and validated here. Nothing else reads the environment.
+import { z } from 'zod';
+
+const configSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    PUBLIC_BASE_URL: z.url().optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
+    PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
+    KEYS_DIR: z.string().min(1).default('keys'),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    /** bytes accepted in a JSON request body */
+    BODY_LIMIT: z.coerce.number().int().positive().default(1024 * 1024),
+    /** bytes accepted in a bulk NDJSON feed request (10,000 records) */
+    BULK_BODY_LIMIT: z.coerce.number().int().positive().default(32 * 1024 * 1024),
+    /** secret for deriving pseudonymous subject ids from a BSN (HMAC-SHA-256), ≥ 32 chars */
+    PSEUDONYM_SECRET: z.string().min(32).optional(),
+  })
+  .transform((env) => {
+    const publicBaseUrl = (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+    return {
+      port: env.PORT,
+      publicBaseUrl,
+      databaseUrl: env.DATABASE_URL,
+      pgliteDataDir: env.PGLITE_DATA_DIR,
+      keysDir: env.KEYS_DIR,
+      logLevel: env.LOG_LEVEL,
+      bodyLimit: env.BODY_LIMIT,
+      bulkBodyLimit: env.BULK_BODY_LIMIT,
+      pseudonymSecret: env.PSEUDONYM_SECRET,
+      /** did:web of the register, from the public host (port percent-encoded, as did:web requires) */
+      did: didWebFor(publicBaseUrl),
+    };
+  });
+
+export type Config = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n  ${issues.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, unknown>): Config {
+  const picked = Object.fromEntries(
+    Object.keys(configSchema.in.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+  );
+  const parsed = configSchema.safeParse(picked);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  return parsed.data;
+}
+
+export function didWebFor(baseUrl: string): string {
+  const u = new URL(baseUrl);
+  const host = u.port ? `${u.hostname}%3A${u.port}` : u.hostname;
+  const path = u.pathname.replace(/\/+$/, '').split('/').filter(Boolean);
+  return ['did:web', host, ...path].join(':');
+}

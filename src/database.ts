@@ -1,0 +1,8 @@
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type * as schema from '../db/schema.ts';
+
+/** The register's database, whichever driver is behind it (PGlite, postgres.js, Hyperdrive). */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/** A database handle or an open transaction: domain code accepts either. */
+export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0] | Database;

@@ -1,0 +1,43 @@
+// The stable problem codes, explained for integrators (rendered on /docs).
+export const problemCodes: Array<{ code: string; status: number; en: string; nl: string }> = [
+  { code: 'VALIDATION_FAILED', status: 422, en: 'One or more fields are invalid; `errors` lists each with a JSON Pointer and its own code.', nl: 'Eén of meer velden kloppen niet; `errors` noemt elk veld met een JSON Pointer en een eigen code.' },
+  { code: 'MALFORMED_JSON', status: 400, en: 'The body is not valid JSON.', nl: 'De body is geen geldige JSON.' },
+  { code: 'UNSUPPORTED_MEDIA_TYPE', status: 415, en: 'The body has the wrong Content-Type.', nl: 'De body heeft het verkeerde Content-Type.' },
+  { code: 'PAYLOAD_TOO_LARGE', status: 413, en: 'The body is larger than this endpoint accepts.', nl: 'De body is groter dan dit endpoint aanneemt.' },
+  { code: 'BULK_TOO_MANY_RECORDS', status: 413, en: 'A bulk request holds at most 10,000 records.', nl: 'Een bulkverzoek bevat hoogstens 10.000 records.' },
+  { code: 'NOT_FOUND', status: 404, en: 'No such resource.', nl: 'Dit bestaat niet.' },
+  { code: 'METHOD_NOT_ALLOWED', status: 405, en: 'The resource exists but not with this method; see the Allow header.', nl: 'De resource bestaat, maar niet met deze methode; zie de Allow-header.' },
+  { code: 'API_KEY_MISSING', status: 401, en: 'Send the institution API key as a Bearer token.', nl: 'Stuur de API-sleutel van de instelling als Bearer-token.' },
+  { code: 'API_KEY_INVALID', status: 401, en: 'The API key is not known.', nl: 'De API-sleutel is onbekend.' },
+  { code: 'API_KEY_REVOKED', status: 401, en: 'The API key was revoked.', nl: 'De API-sleutel is ingetrokken.' },
+  { code: 'INSTITUTION_NOT_ALLOWED', status: 403, en: 'The record names another institution than the API key reports for.', nl: 'Het record noemt een andere instelling dan die van de API-sleutel.' },
+  { code: 'REFERENCE_CONFLICT', status: 409, en: 'The reference was used before for a different record. Corrections get a new reference.', nl: 'Het kenmerk is al gebruikt voor een ander record. Een correctie krijgt een nieuw kenmerk.' },
+  { code: 'DIPLOMA_SUPERSEDED', status: 409, en: 'The diploma was already corrected; change the current version.', nl: 'Het diploma is al gecorrigeerd; wijzig de actuele versie.' },
+  { code: 'DIPLOMA_ANNULLED', status: 409, en: 'The diploma is annulled and cannot change any more.', nl: 'Het diploma is nietig verklaard en kan niet meer wijzigen.' },
+  { code: 'INTERNAL_ERROR', status: 500, en: 'Our fault. Quote the requestId when you contact us.', nl: 'Onze fout. Noem de requestId als u contact opneemt.' },
+];
+
+/** Field-level codes inside `errors` of VALIDATION_FAILED. */
+export const fieldCodes: Array<{ code: string; en: string }> = [
+  { code: 'BSN_INVALID', en: 'A BSN is nine digits passing the eleven test.' },
+  { code: 'BRIN_FORMAT', en: 'Two digits and two capitals.' },
+  { code: 'LOCATION_FORMAT', en: 'Two digits.' },
+  { code: 'INSTITUTION_UNKNOWN', en: 'That location of the institution is not in the register.' },
+  { code: 'PROGRAMME_UNKNOWN', en: 'No such CROHO/crebo/vo programme for the institution’s sector.' },
+  { code: 'PROFILE_UNKNOWN', en: 'The programme has no such profile.' },
+  { code: 'KIND_NOT_FOR_SECTOR', en: 'The sector does not award this kind of document.' },
+  { code: 'AWARD_DATE_IN_FUTURE', en: 'The award date lies in the future.' },
+  { code: 'AWARD_DATE_BEFORE_REGISTER', en: 'Before the register holds this sector (vo 2006, mbo 2007, ho 1996).' },
+  { code: 'BIRTH_DATE_IMPLAUSIBLE', en: 'Younger than 10 at the award, or born before 1900.' },
+  { code: 'GRADES_REQUIRED', en: 'A vo diploma carries its grade list.' },
+  { code: 'GRADES_NOT_FOR_SECTOR', en: 'Only vo diplomas carry a grade list.' },
+  { code: 'GRADE_RANGE', en: 'Marks run from 1.0 to 10.0.' },
+  { code: 'GRADE_PRECISION', en: 'At most one decimal.' },
+  { code: 'FINAL_MARK_WHOLE', en: 'The final mark is a whole number.' },
+  { code: 'SUBJECT_DUPLICATE', en: 'A subject appears twice in the grade list.' },
+  { code: 'REFERENCE_FORMAT', en: '1–64 characters: letters, digits, . _ : -' },
+  { code: 'REFERENCE_UNKNOWN', en: 'No diploma of this institution has that reference.' },
+  { code: 'DATE_FORMAT', en: 'Dates are YYYY-MM-DD.' },
+  { code: 'DATE_INVALID', en: 'Not a calendar date.' },
+  { code: 'NAME_CHARACTERS', en: 'Letters, spaces, hyphens, apostrophes and dots only.' },
+];

@@ -1,0 +1,55 @@
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppDeps, AppEnv } from '../deps.ts';
+import { problems } from '../errors.ts';
+import { problemResponse } from './problem.ts';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** Gives every request an id (a caller's own X-Request-Id is kept when it is well-formed). */
+export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+    c.set('deps', deps);
+    c.set('requestId', requestId);
+    await next();
+    c.header('X-Request-Id', requestId);
+  };
+}
+
+/**
+ * One log line per request. It names the route pattern, never the concrete path or query: paths
+ * can carry extract numbers and references, which are personal data in context.
+ */
+export function accessLog(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    const deps = c.get('deps');
+    const status = c.res.status;
+    deps.logger[status >= 500 ? 'error' : 'info']('request', {
+      requestId: c.get('requestId'),
+      method: c.req.method,
+      route: c.req.routePath,
+      status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    });
+  };
+}
+
+/** Body size limits: the bulk feed takes a larger body than everything else. */
+export function limitBodies(defaultLimit: number, largeLimit: number, isLarge: (path: string) => boolean): MiddlewareHandler<AppEnv> {
+  const small = bodyLimit({ maxSize: defaultLimit, onError: (c) => problemResponse(c, problems.payloadTooLarge(defaultLimit)) });
+  const large = bodyLimit({ maxSize: largeLimit, onError: (c) => problemResponse(c, problems.payloadTooLarge(largeLimit)) });
+  return (c, next) => (isLarge(c.req.path) ? large(c, next) : small(c, next));
+}
+
+/** 415 unless the request body has one of the given media types. */
+export function requireMediaType(...types: string[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const ct = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!types.includes(ct)) return problemResponse(c, problems.unsupportedMediaType(types));
+    await next();
+  };
+}

@@ -1,0 +1,83 @@
+// Node entry (npm start): PGlite in .data/ by default, PostgreSQL when DATABASE_URL is set.
+// On first start it creates dev keys, migrates, seeds the demo register and prints where to go.
+import { serve } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { sql } from 'drizzle-orm';
+import { loadConfig, ConfigError } from './config.ts';
+import { createApp } from './app.ts';
+import { createLogger } from './logger.ts';
+import { systemClock } from './clock.ts';
+import { openDatabase } from '../db/open.ts';
+import { bootstrapRegister } from '../db/bootstrap.ts';
+import { ensureDevKeys } from '../keys/dev-keys.ts';
+
+async function main() {
+  const config = loadConfig(process.env);
+  const logger = createLogger(config.logLevel);
+  const keys = await ensureDevKeys(config.keysDir);
+  const database = await openDatabase(
+    config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.pgliteDataDir },
+  );
+  const startedBoot = performance.now();
+  const boot = await bootstrapRegister(database, {
+    signingKeys: keys.signingKeys,
+    pseudonymSecret: config.pseudonymSecret ?? keys.pseudonymSecret,
+    now: systemClock.now(),
+    demo: true,
+  });
+  for (const w of boot.warnings) logger.warn('bootstrap.warning', { warning: w });
+
+  const app = createApp({
+    db: database.db,
+    config,
+    clock: systemClock,
+    logger,
+    pseudonymSecret: config.pseudonymSecret ?? keys.pseudonymSecret,
+    pingDatabase: async () => void (await database.db.execute(sql`select 1`)),
+    staticAssets: serveStatic({ root: './public' }),
+  });
+
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' }, () => {
+    const base = config.publicBaseUrl;
+    const lines = [
+      '',
+      `Diplomaregister is running on ${database.where} (ready in ${Math.round(performance.now() - startedBoot)} ms)`,
+      ...(keys.created.length ? [`  created local keys: ${keys.created.join(', ')}`] : []),
+      ...(boot.seeded
+        ? [
+            `  demo register created: ${boot.seeded.holders} holders, ${boot.seeded.records} feed records`,
+            `  demo feed API key for ${boot.seeded.demoApiKey.name} (${boot.seeded.demoApiKey.brin}), shown once:`,
+            `    ${boot.seeded.demoApiKey.key}`,
+          ]
+        : []),
+      `  home           ${base}/`,
+      `  health         ${base}/health`,
+      `  API reference  ${base}/docs   (OpenAPI: ${base}/openapi.json)`,
+      `  keys           ${base}/.well-known/jwks.json   ${base}/.well-known/did.json`,
+      `  signing key    ${boot.activeKid ?? '(none active)'}`,
+      '',
+    ];
+    console.log(lines.join('\n'));
+  });
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info('shutdown', { signal });
+    server.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+  } else {
+    console.error('The service could not start:', err);
+  }
+  process.exit(1);
+});

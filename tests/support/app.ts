@@ -1,0 +1,53 @@
+// The real app over real HTTP: a node server on an ephemeral port, talked to with fetch.
+import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { sql } from 'drizzle-orm';
+import { inject } from 'vitest';
+import { createApp, type App } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { fixedClock } from '../../src/clock.ts';
+import { createMemoryLogger } from '../../src/logger.ts';
+import type { AppDeps } from '../../src/deps.ts';
+import type { OpenDatabase } from '../../db/open.ts';
+import { TEST_NOW, TEST_PSEUDONYM_SECRET } from './constants.ts';
+
+export interface RunningApp {
+  app: App;
+  url: string;
+  logs: string[];
+  clock: ReturnType<typeof fixedClock>;
+  deps: AppDeps;
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startApp(database: OpenDatabase, overrides: Partial<AppDeps> & { env?: Record<string, string> } = {}): Promise<RunningApp> {
+  const logger = createMemoryLogger();
+  const clock = fixedClock(TEST_NOW);
+  const deps: AppDeps = {
+    db: database.db,
+    config: loadConfig({ PUBLIC_BASE_URL: 'http://register.test', ...overrides.env }),
+    clock,
+    logger,
+    pseudonymSecret: TEST_PSEUDONYM_SECRET,
+    pingDatabase: async () => void (await database.db.execute(sql`select 1`)),
+    ...overrides,
+  };
+  const app = createApp(deps);
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    app,
+    url,
+    logs: logger.lines,
+    clock,
+    deps,
+    fetch: (path, init) => fetch(url + path, init),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export function testSigningKeyJwk(): JsonWebKey {
+  return inject('signingKeyJwk');
+}
