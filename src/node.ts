@@ -37,7 +37,9 @@ async function main() {
     staticAssets: serveStatic({ root: './public' }),
   });
 
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' }, () => {
+  // overrideGlobalObjects off: its lightweight Response drops headers that middleware sets after
+  // the handler (secure headers vanished from HTML pages with it on)
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0', overrideGlobalObjects: false }, () => {
     const base = config.publicBaseUrl;
     const lines = [
       '',

@@ -14,11 +14,24 @@ export const problemCodes: Array<{ code: string; status: number; en: string; nl:
   { code: 'REFERENCE_CONFLICT', status: 409, en: 'The reference was used before for a different record. Corrections get a new reference.', nl: 'Het kenmerk is al gebruikt voor een ander record. Een correctie krijgt een nieuw kenmerk.' },
   { code: 'DIPLOMA_SUPERSEDED', status: 409, en: 'The diploma was already corrected; change the current version.', nl: 'Het diploma is al gecorrigeerd; wijzig de actuele versie.' },
   { code: 'DIPLOMA_ANNULLED', status: 409, en: 'The diploma is annulled and cannot change any more.', nl: 'Het diploma is nietig verklaard en kan niet meer wijzigen.' },
+  { code: 'CONFIG_INVALID', status: 503, en: 'The service is misconfigured (Workers: a required secret is missing).', nl: 'De dienst is verkeerd geconfigureerd (Workers: een vereist geheim ontbreekt).' },
   { code: 'INTERNAL_ERROR', status: 500, en: 'Our fault. Quote the requestId when you contact us.', nl: 'Onze fout. Noem de requestId als u contact opneemt.' },
 ];
 
 /** Field-level codes inside `errors` of VALIDATION_FAILED. */
 export const fieldCodes: Array<{ code: string; en: string }> = [
+  { code: 'FIELD_REQUIRED', en: 'The field is missing.' },
+  { code: 'FIELD_TYPE', en: 'The field has the wrong JSON type.' },
+  { code: 'FIELD_UNKNOWN', en: 'The object has a field the schema does not know (typo?).' },
+  { code: 'VALUE_NOT_ALLOWED', en: 'The value is not one of the allowed values.' },
+  { code: 'TOO_SMALL', en: 'Too short, too few items or too low.' },
+  { code: 'TOO_BIG', en: 'Too long, too many items or too high.' },
+  { code: 'PROFILE_REQUIRED', en: 'A diploma of this vo programme names its profile.' },
+  { code: 'PROFILE_FORMAT', en: '1–6 capitals.' },
+  { code: 'PREFIX_FORMAT', en: 'A tussenvoegsel has at most 20 letters, spaces and apostrophes.' },
+  { code: 'NAME_EMPTY', en: 'A name must not be empty.' },
+  { code: 'NAME_TOO_LONG', en: 'At most 200 characters.' },
+  { code: 'SUBJECT_CODE_FORMAT', en: '1–10 capitals or digits.' },
   { code: 'BSN_INVALID', en: 'A BSN is nine digits passing the eleven test.' },
   { code: 'BRIN_FORMAT', en: 'Two digits and two capitals.' },
   { code: 'LOCATION_FORMAT', en: 'Two digits.' },

@@ -38,7 +38,7 @@ const postRecord = createRoute({
   description:
     'Idempotent on `reference`: sending the same record again answers 200 `unchanged`; a different record under a used reference is 409 `REFERENCE_CONFLICT`. A rejected record changes nothing.',
   security,
-  middleware: [requireMediaType('application/json')] as const,
+  middleware: [institutionAuth, requireMediaType('application/json')] as const,
   request: { body: { required: true, content: { 'application/json': { schema: feedRecordSchema } } } },
   responses: {
     201: { description: 'Applied', content: { 'application/json': { schema: feedOutcomeSchema } } },
@@ -55,7 +55,7 @@ const postBulk = createRoute({
   description:
     'One JSON record per line (`application/x-ndjson`), applied in order (a later line may correct an earlier one), each on its own: a rejected line writes nothing and does not stop the others. All accepted lines are committed together. The answer has a result per line.',
   security,
-  middleware: [requireMediaType('application/x-ndjson', 'application/jsonl')] as const,
+  middleware: [institutionAuth, requireMediaType('application/x-ndjson', 'application/jsonl')] as const,
   request: { body: { required: true, content: { 'application/x-ndjson': { schema: z.string().openapi({ example: '{"type":"award",…}\n{"type":"annulment",…}\n' }) } } } },
   responses: {
     200: { description: 'Per-record results', content: { 'application/json': { schema: bulkResultSchema } } },
@@ -69,6 +69,7 @@ const getRecord = createRoute({
   tags: ['Institution feed'],
   summary: 'What became of a record you sent',
   security,
+  middleware: [institutionAuth] as const,
   request: { params: z.object({ reference: referenceSchema }) },
   responses: {
     200: { description: 'The record and the current state of its diploma', content: { 'application/json': { schema: feedRecordStatusSchema } } },
@@ -84,7 +85,6 @@ export function feedRoutes() {
     scheme: 'bearer',
     description: 'Institution API key (`drk_…`), issued per BRIN by the register.',
   });
-  router.use('/api/v1/feed/*', institutionAuth);
 
   router.openapi(postRecord, async (c) => {
     const { db, clock, pseudonymSecret } = c.get('deps');

@@ -1,0 +1,124 @@
+// HTTP basics every caller meets: health, OpenAPI, the reference page, problem+json for every
+// error, request ids, secure headers and logs without personal data.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createApiKey } from '../../src/feed/api-keys.ts';
+import { describeEachDatabase } from '../support/databases.ts';
+import { startApp, type RunningApp } from '../support/app.ts';
+
+describeEachDatabase('HTTP basics', (getDb) => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp(getDb(), { env: { BODY_LIMIT: '2048' } });
+    app.app.get('/test/boom', () => {
+      throw new Error('database said: Key (bsn)=(999990019) of Jan Jansen already exists');
+    });
+  });
+  afterAll(() => app.close());
+
+  const expectProblem = async (res: Response, status: number, code: string) => {
+    expect(res.status).toBe(status);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    const body = await res.json();
+    expect(body).toMatchObject({ status, code, title: expect.any(String), requestId: res.headers.get('x-request-id') });
+    expect(body.type).toBe(`http://register.test/docs#problem-${code}`);
+    expect(JSON.stringify(body)).not.toMatch(/at .*\.ts:\d+|node_modules|stack/i);
+    return body;
+  };
+
+  it('/health reports the database', async () => {
+    const res = await app.fetch('/health');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok', checks: { database: { status: 'ok' } } });
+  });
+
+  it('/health is 503 when the database does not answer', async () => {
+    const down = await startApp(getDb(), { pingDatabase: () => Promise.reject(new Error('connection refused')) });
+    try {
+      const res = await down.fetch('/health');
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ status: 'unavailable', checks: { database: { status: 'unavailable' } } });
+    } finally {
+      await down.close();
+    }
+  });
+
+  it('/openapi.json documents the feed, keys and health from the zod schemas', async () => {
+    const doc = await (await app.fetch('/openapi.json')).json();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/.well-known/jwks.json', '/.well-known/did.json', '/api/v1/feed/records', '/api/v1/feed/records/bulk', '/api/v1/feed/records/{reference}']));
+    expect(doc.components.schemas).toHaveProperty('FeedRecord');
+    expect(doc.components.schemas).toHaveProperty('Problem');
+    expect(doc.components.securitySchemes.institutionApiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
+    const holder = doc.components.schemas.Holder;
+    expect(holder.required).toEqual(expect.arrayContaining(['bsn', 'givenNames', 'familyName', 'birthDate']));
+  });
+
+  it('/docs renders the reference with every operation and error code', async () => {
+    const res = await app.fetch('/docs');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('POST /api/v1/feed/records/bulk');
+    expect(html).toContain('id="problem-REFERENCE_CONFLICT"');
+  });
+
+  it('404 and 405 (with Allow) are problem+json', async () => {
+    await expectProblem(await app.fetch('/no/such/thing'), 404, 'NOT_FOUND');
+    const res = await app.fetch('/.well-known/jwks.json', { method: 'POST' });
+    await expectProblem(res, 405, 'METHOD_NOT_ALLOWED');
+    expect(res.headers.get('allow')).toBe('GET, HEAD');
+    const feed = await app.fetch('/api/v1/feed/records/ABC', { method: 'DELETE' });
+    expect(feed.status).toBe(405);
+  });
+
+  it('413 over the body limit, 415 for the wrong media type, 400 for broken JSON, 422 for bad fields', async () => {
+    const key = (await createApiKey(getDb().db, '25LF', 'test')).key;
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    await expectProblem(await app.fetch('/api/v1/feed/records', { method: 'POST', headers, body: JSON.stringify({ pad: 'x'.repeat(5000) }) }), 413, 'PAYLOAD_TOO_LARGE');
+    await expectProblem(await app.fetch('/api/v1/feed/records', { method: 'POST', headers: { ...headers, 'content-type': 'text/plain' }, body: '{}' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    await expectProblem(await app.fetch('/api/v1/feed/records', { method: 'POST', headers, body: '{"type":' }), 400, 'MALFORMED_JSON');
+    const body = await expectProblem(await app.fetch('/api/v1/feed/records', { method: 'POST', headers, body: '{"type":"award"}' }), 422, 'VALIDATION_FAILED');
+    expect(body.errors).toContainEqual(expect.objectContaining({ pointer: '/reference', code: 'FIELD_REQUIRED' }));
+  });
+
+  it('500 hides the error and logs no message text, only where it happened', async () => {
+    const res = await app.fetch('/test/boom');
+    const body = await expectProblem(res, 500, 'INTERNAL_ERROR');
+    expect(JSON.stringify(body)).not.toContain('999990019');
+    const logged = app.logs.filter((l) => l.includes(body.requestId));
+    expect(logged.some((l) => JSON.parse(l).msg === 'unhandled_error')).toBe(true);
+    expect(logged.join('\n')).not.toMatch(/999990019|Jan Jansen/);
+  });
+
+  it('puts a request id on every response and keeps a well-formed incoming one', async () => {
+    const own = await app.fetch('/health', { headers: { 'x-request-id': 'caller-trace-0001' } });
+    expect(own.headers.get('x-request-id')).toBe('caller-trace-0001');
+    const bad = await app.fetch('/health', { headers: { 'x-request-id': 'bad id\twith spaces' } });
+    expect(bad.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('sends secure headers', async () => {
+    const res = await app.fetch('/');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('strict-transport-security')).toContain('max-age=');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+
+  it('logs one JSON line per request with the route pattern, never names, BSNs or references', async () => {
+    const key = (await createApiKey(getDb().db, '25LF', 'test')).key;
+    const record = {
+      type: 'award', reference: 'LOG-CHECK-REF-1', institution: { brin: '25LF', location: '00' }, programme: { code: '25604' }, kind: 'diploma', awardDate: '2025-07-04',
+      holder: { bsn: '999990019', givenNames: 'Şükrü', familyName: 'Nguyễn', birthDate: '2003-02-01' },
+    };
+    const res = await app.fetch('/api/v1/feed/records', { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(record) });
+    expect(res.status).toBe(201);
+    await app.fetch('/api/v1/feed/records/LOG-CHECK-REF-1', { headers: { authorization: `Bearer ${key}` } });
+    const lines = app.logs.map((l) => JSON.parse(l));
+    const last = lines.filter((l) => l.msg === 'request').at(-1);
+    expect(last).toMatchObject({ level: 'info', method: 'GET', route: '/api/v1/feed/records/:reference', status: 200 });
+    const all = app.logs.join('\n');
+    for (const secret of ['999990019', 'Şükrü', 'Nguyễn', 'LOG-CHECK-REF-1', key]) expect(all).not.toContain(secret);
+  });
+});
