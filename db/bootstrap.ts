@@ -6,6 +6,7 @@ import { activateKey, activeKid } from '../src/signing-keys/key-registry.ts';
 import { createApiKey } from '../src/feed/api-keys.ts';
 import { isSeeded, seedDemoRegister, seedReferenceData, type DemoSeedResult } from './seed.ts';
 import { demoInstitutions } from './demo/institutions.ts';
+import { ensureStatusLists } from '../src/extracts/status-store.ts';
 
 export interface BootstrapResult {
   activeKid: string | undefined;
@@ -21,6 +22,7 @@ export async function bootstrapRegister(
   const { db } = database;
   const warnings: string[] = [];
   await database.migrate();
+  await ensureStatusLists(db);
 
   let kid = await activeKid(db);
   const newest = opts.signingKeys.at(-1);

@@ -16,8 +16,11 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
+  customType,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
 
 export const sectorEnum = pgEnum('sector', ['vo', 'mbo', 'hbo', 'wo']);
 export const programmeCodeTypeEnum = pgEnum('programme_code_type', ['croho', 'crebo', 'vo']);
@@ -204,3 +207,75 @@ export const auditEvents = pgTable(
   },
   (t) => [index('audit_events_subject_idx').on(t.subjectType, t.subjectId)],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Signed extracts, status lists, sessions
+
+export const extractStateEnum = pgEnum('extract_state', ['active', 'withdrawn', 'revoked', 'superseded']);
+export const statusPurposeEnum = pgEnum('status_purpose', ['revocation', 'suspension']);
+
+/** Bitstring Status Lists. `bits` is the raw bitstring (index 0 = most significant bit of byte 0). */
+export const statusLists = pgTable('status_lists', {
+  id: text('id').primaryKey(),
+  purpose: statusPurposeEnum('purpose').notNull(),
+  size: integer('size').notNull(),
+  bits: bytea('bits').notNull(),
+  /** bumped on every change; part of the ETag */
+  version: integer('version').notNull().default(1),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const extracts = pgTable(
+  'extracts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** the extract number printed on the document (unguessable, with a check character) */
+    number: text('number').notNull(),
+    /** SHA-256 (hex) of the secret in the QR URL fragment */
+    secretHash: text('secret_hash').notNull(),
+    diplomaId: uuid('diploma_id').notNull().references(() => diplomas.id),
+    lang: text('lang').notNull(),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
+    /** "holder" or "operator:<name>" */
+    issuedBy: text('issued_by').notNull(),
+    credentialId: text('credential_id').notNull(),
+    revocationList: text('revocation_list').notNull().references(() => statusLists.id),
+    revocationIndex: integer('revocation_index').notNull(),
+    suspensionList: text('suspension_list').notNull().references(() => statusLists.id),
+    suspensionIndex: integer('suspension_index').notNull(),
+    /** SHA-256 (hex) of the sealed PDF as delivered */
+    pdfSha256: text('pdf_sha256').notNull(),
+    state: extractStateEnum('state').notNull().default('active'),
+    stateChangedAt: timestamp('state_changed_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('extracts_number_uq').on(t.number),
+    uniqueIndex('extracts_revocation_entry_uq').on(t.revocationList, t.revocationIndex),
+    uniqueIndex('extracts_suspension_entry_uq').on(t.suspensionList, t.suspensionIndex),
+    index('extracts_diploma_idx').on(t.diplomaId),
+  ],
+);
+
+/** Server-side login sessions. The cookie holds a random token; only its SHA-256 is stored. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    /** the holder's pseudonymous subject id from the identity provider */
+    subjectId: text('subject_id').notNull(),
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('sessions_expires_idx').on(t.expiresAt)],
+);
+
+/** Pending logins: what the callback must find again (state → nonce, PKCE verifier). */
+export const loginAttempts = pgTable('login_attempts', {
+  state: text('state').primaryKey(),
+  nonce: text('nonce').notNull(),
+  codeVerifier: text('code_verifier').notNull(),
+  returnTo: text('return_to').notNull(),
+  lang: text('lang').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+});

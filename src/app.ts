@@ -11,6 +11,8 @@ import { signingKeyRoutes } from './signing-keys/routes.ts';
 import { BULK_PATH, feedRoutes } from './feed/routes.ts';
 import { docsRoutes } from './docs/routes.tsx';
 import { homeRoutes } from './web/home.tsx';
+import { statusRoutes } from './extracts/status-routes.ts';
+import { portalRoutes } from './portal/routes.tsx';
 
 export const API_VERSION = '0.1.0';
 
@@ -44,6 +46,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes());
   app.route('/', signingKeyRoutes());
   app.route('/', feedRoutes());
+  app.route('/', statusRoutes());
+  app.route('/', portalRoutes());
 
   const openApiConfig = {
     openapi: '3.1.0',

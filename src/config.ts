@@ -17,6 +17,13 @@ const configSchema = z
     BODY_LIMIT: z.coerce.number().int().positive().default(1024 * 1024),
     /** bytes accepted in a bulk NDJSON feed request (10,000 records) */
     BULK_BODY_LIMIT: z.coerce.number().int().positive().default(32 * 1024 * 1024),
+    /** OpenID provider for graduate login; unset in development: the Node entry starts a local one */
+    OIDC_ISSUER: z.url().optional(),
+    OIDC_CLIENT_ID: z.string().min(1).optional(),
+    OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    /** port of the development OpenID provider (default PORT + 1) */
+    OIDC_DEV_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+    SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
     /** secret for deriving pseudonymous subject ids from a BSN (HMAC-SHA-256), ≥ 32 chars */
     PSEUDONYM_SECRET: z.string().min(32).optional(),
   })
@@ -32,6 +39,9 @@ const configSchema = z
       bodyLimit: env.BODY_LIMIT,
       bulkBodyLimit: env.BULK_BODY_LIMIT,
       pseudonymSecret: env.PSEUDONYM_SECRET,
+      oidc: env.OIDC_ISSUER && env.OIDC_CLIENT_ID ? { issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID, clientSecret: env.OIDC_CLIENT_SECRET } : undefined,
+      oidcDevPort: env.OIDC_DEV_PORT ?? env.PORT + 1,
+      sessionTtlMinutes: env.SESSION_TTL_MINUTES,
       /** did:web of the register, from the public host (port percent-encoded, as did:web requires) */
       did: didWebFor(publicBaseUrl),
     };

@@ -2,7 +2,8 @@
 // On first start it creates dev keys, migrates, seeds the demo register and prints where to go.
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { sql } from 'drizzle-orm';
+import { asc, sql } from 'drizzle-orm';
+import { holders } from '../db/schema.ts';
 import { loadConfig, ConfigError } from './config.ts';
 import { createApp } from './app.ts';
 import { createLogger } from './logger.ts';
@@ -10,6 +11,7 @@ import { systemClock } from './clock.ts';
 import { openDatabase } from '../db/open.ts';
 import { bootstrapRegister } from '../db/bootstrap.ts';
 import { ensureDevKeys } from '../keys/dev-keys.ts';
+import { loadDocumentAssets, loadSealKey } from '../keys/document-assets.ts';
 
 async function main() {
   const config = loadConfig(process.env);
@@ -27,7 +29,9 @@ async function main() {
   });
   for (const w of boot.warnings) logger.warn('bootstrap.warning', { warning: w });
 
+  const oidc = config.oidc ? { client: config.oidc, dev: false, stop: undefined } : await startDevLogin(database, config);
   const app = createApp({
+    oidc: oidc.client,
     db: database.db,
     config,
     clock: systemClock,
@@ -35,6 +39,8 @@ async function main() {
     pseudonymSecret: config.pseudonymSecret ?? keys.pseudonymSecret,
     pingDatabase: async () => void (await database.db.execute(sql`select 1`)),
     staticAssets: serveStatic({ root: './public' }),
+    signingKeys: new Map(keys.signingKeys.map((k) => [k.kid, k])),
+    documents: { seal: await loadSealKey(keys.seal), assets: await loadDocumentAssets() },
   });
 
   // overrideGlobalObjects off: its lightweight Response drops headers that middleware sets after
@@ -56,6 +62,7 @@ async function main() {
       `  health         ${base}/health`,
       `  API reference  ${base}/docs   (OpenAPI: ${base}/openapi.json)`,
       `  keys           ${base}/.well-known/jwks.json   ${base}/.well-known/did.json`,
+      `  portal         ${base}/portal/   (login: ${oidc.dev ? `development OpenID provider at ${oidc.client.issuer}` : oidc.client.issuer})`,
       `  signing key    ${boot.activeKid ?? '(none active)'}`,
       '',
     ];
@@ -68,11 +75,33 @@ async function main() {
     closing = true;
     logger.info('shutdown', { signal });
     server.close();
+    await oidc.stop?.();
     await database.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/**
+ * Development login: a real OpenID provider on OIDC_DEV_PORT whose accounts are demo holders (it
+ * stands in for DigiD / eIDAS). Production sets OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET.
+ */
+async function startDevLogin(database: Awaited<ReturnType<typeof openDatabase>>, config: ReturnType<typeof loadConfig>) {
+  const { startDevOpenIdProvider } = await import('../dev/oidc-provider.ts');
+  const people = await database.db
+    .select({ sub: holders.subjectId, givenName: holders.givenNames, prefix: holders.prefix, familyName: holders.familyName, birthdate: holders.birthDate })
+    .from(holders)
+    .orderBy(asc(holders.familyName))
+    .limit(40);
+  const clientSecret = crypto.randomUUID();
+  const provider = await startDevOpenIdProvider({
+    port: config.oidcDevPort,
+    host: '127.0.0.1',
+    clients: [{ clientId: 'diploma-register-dev', clientSecret, redirectUris: [`${config.publicBaseUrl}/auth/callback`] }],
+    accounts: people.map((p) => ({ sub: p.sub, givenName: p.givenName, familyName: [p.prefix, p.familyName].filter(Boolean).join(' '), birthdate: p.birthdate })),
+  });
+  return { client: { issuer: provider.issuer, clientId: 'diploma-register-dev', clientSecret }, dev: true, stop: provider.stop };
 }
 
 main().catch((err) => {

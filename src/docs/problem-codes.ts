@@ -14,6 +14,11 @@ export const problemCodes: Array<{ code: string; status: number; en: string; nl:
   { code: 'REFERENCE_CONFLICT', status: 409, en: 'The reference was used before for a different record. Corrections get a new reference.', nl: 'Het kenmerk is al gebruikt voor een ander record. Een correctie krijgt een nieuw kenmerk.' },
   { code: 'DIPLOMA_SUPERSEDED', status: 409, en: 'The diploma was already corrected; change the current version.', nl: 'Het diploma is al gecorrigeerd; wijzig de actuele versie.' },
   { code: 'DIPLOMA_ANNULLED', status: 409, en: 'The diploma is annulled and cannot change any more.', nl: 'Het diploma is nietig verklaard en kan niet meer wijzigen.' },
+  { code: 'DIPLOMA_NOT_FOUND', status: 404, en: 'No such diploma among yours.', nl: 'Dit diploma staat niet op uw naam.' },
+  { code: 'DIPLOMA_NOT_CURRENT', status: 409, en: 'The diploma was corrected or annulled: no new extracts.', nl: 'Het diploma is gecorrigeerd of nietig verklaard: geen nieuwe uittreksels.' },
+  { code: 'EXTRACT_NOT_FOUND', status: 404, en: 'No such extract among yours.', nl: 'Dit uittreksel staat niet op uw naam.' },
+  { code: 'EXTRACT_NOT_ACTIVE', status: 409, en: 'The extract was already withdrawn, revoked or superseded.', nl: 'Het uittreksel is al ingetrokken of vervangen.' },
+  { code: 'SIGNING_KEY_UNAVAILABLE', status: 503, en: 'This server holds no private key for the active signing key.', nl: 'Deze server heeft de actieve ondertekeningssleutel niet.' },
   { code: 'CONFIG_INVALID', status: 503, en: 'The service is misconfigured (Workers: a required secret is missing).', nl: 'De dienst is verkeerd geconfigureerd (Workers: een vereist geheim ontbreekt).' },
   { code: 'INTERNAL_ERROR', status: 500, en: 'Our fault. Quote the requestId when you contact us.', nl: 'Onze fout. Noem de requestId als u contact opneemt.' },
 ];

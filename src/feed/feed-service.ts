@@ -14,6 +14,7 @@ import { codeTypeForSector, kindsBySector, registerStartBySector, type Sector } 
 import { subjectIdForBsn } from '../domain/pseudonym.ts';
 import { sha256Hex } from '../lib/bytes.ts';
 import { canonicalJson } from '../lib/canonical-json.ts';
+import { revokeExtractsOfDiplomas } from '../extracts/extract-status.ts';
 import type { AnnulmentRecord, AwardRecord, CorrectionRecord, FeedOutcome, FeedRecord } from './schemas.ts';
 
 export interface FeedContext {
@@ -73,9 +74,10 @@ interface RegisterView {
 async function loadView(tx: Tx, brin: string, records: FeedRecord[], subjectIds: (string | undefined)[]): Promise<RegisterView> {
   const refs = [...new Set(records.flatMap((r) => [r.reference, ...(r.type === 'correction' ? [r.corrects] : r.type === 'annulment' ? [r.annuls] : [])]))];
   const subjects = [...new Set(subjectIds.filter((s): s is string => !!s))];
+  const programmeCodes = [...new Set(records.flatMap((r) => (r.type === 'annulment' ? [] : [r.programme.code])))];
   const [instRows, progRows, feedRows, diplomaRows, holderRows] = await Promise.all([
     tx.select({ id: institutions.id, location: institutions.location, sector: institutions.sector }).from(institutions).where(eq(institutions.brin, brin)),
-    tx.select().from(programmes),
+    programmeCodes.length ? tx.select().from(programmes).where(inArray(programmes.code, programmeCodes)) : [],
     refs.length
       ? tx
           .select({ reference: feedRecords.reference, type: feedRecords.type, recordHash: feedRecords.recordHash, diplomaId: feedRecords.diplomaId })
@@ -262,6 +264,13 @@ class BatchPlan {
     for (const [id, values] of this.holderUpdates) await tx.update(holders).set({ ...values, updatedAt: this.ctx.now }).where(eq(holders.id, id));
     for (const rows of chunks(this.diplomaInserts, 1000)) await tx.insert(diplomas).values(rows);
     for (const [id, change] of this.stateChanges) await tx.update(diplomas).set(change).where(eq(diplomas.id, id));
+    await revokeExtractsOfDiplomas(
+      tx,
+      [...this.stateChanges].map(([diplomaId, change]) => ({ diplomaId, newState: change.state === 'annulled' ? ('revoked' as const) : ('superseded' as const) })),
+      `institution:${this.ctx.brin}`,
+      this.ctx.now,
+      this.ctx.requestId,
+    );
     for (const rows of chunks(this.feedInserts, 2000)) await tx.insert(feedRecords).values(rows);
     for (const rows of chunks(this.audit, 2000)) await tx.insert(auditEvents).values(rows);
   }

@@ -9,6 +9,7 @@ import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../db/open.ts';
 import { bootstrapRegister } from '../../db/bootstrap.ts';
 import { generateSigningKey } from '../../src/signing-keys/signing-key.ts';
+import { generateSealChain } from '../../keys/seal.ts';
 import { TEST_NOW, TEST_PSEUDONYM_SECRET, adminUrl, databaseUrlFor } from './constants.ts';
 
 declare module 'vitest' {
@@ -17,6 +18,7 @@ declare module 'vitest' {
     postgresTemplate: string | null;
     signingKeyJwk: JsonWebKey;
     runId: string;
+    sealChain: { caCertPem: string; sealCertPem: string; sealKeyPem: string };
   }
 }
 
@@ -50,6 +52,8 @@ export default async function setup(project: TestProject) {
   project.provide('postgresTemplate', template);
   project.provide('signingKeyJwk', key.privateJwk);
   project.provide('runId', runId);
+  const chain = await generateSealChain();
+  project.provide('sealChain', { caCertPem: chain.caCertPem, sealCertPem: chain.sealCertPem, sealKeyPem: chain.sealKeyPem });
   console.log(`[tests] databases prepared in ${Date.now() - started} ms: PGlite${template ? ` + PostgreSQL (${template})` : ' only (set DATABASE_URL to add PostgreSQL)'}`);
 
   return async () => {

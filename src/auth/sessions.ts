@@ -1,0 +1,77 @@
+// Server-side sessions: the cookie carries a random token, the database only its SHA-256, the
+// CSRF token for the session's forms, and the expiry. Logging out deletes the row.
+import { and, eq, gt, lt } from 'drizzle-orm';
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { loginAttempts, sessions } from '../../db/schema.ts';
+import type { Tx } from '../database.ts';
+import { base64url, sha256Hex } from '../lib/bytes.ts';
+
+export const SESSION_COOKIE = 'dr_session';
+export const LOGIN_COOKIE = 'dr_login';
+const LOGIN_TTL_MS = 10 * 60_000;
+
+export interface Session {
+  subjectId: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+const randomToken = () => base64url(crypto.getRandomValues(new Uint8Array(32)));
+
+function cookieOptions(c: Context, maxAgeSeconds: number) {
+  const secure = new URL(c.req.url).protocol === 'https:' || !/^(localhost|127\.0\.0\.1|\[::1\])$/.test(new URL(c.req.url).hostname);
+  return { httpOnly: true, sameSite: 'Lax' as const, secure, path: '/', maxAge: maxAgeSeconds };
+}
+
+export async function startSession(db: Tx, c: Context, subjectId: string, now: Date, ttlMinutes: number): Promise<Session> {
+  const token = randomToken();
+  const session = { subjectId, csrfToken: randomToken(), expiresAt: new Date(now.getTime() + ttlMinutes * 60_000) };
+  await db.delete(sessions).where(lt(sessions.expiresAt, now));
+  await db.insert(sessions).values({ tokenHash: await sha256Hex(token), ...session, createdAt: now });
+  setCookie(c, SESSION_COOKIE, token, cookieOptions(c, ttlMinutes * 60));
+  return session;
+}
+
+export async function currentSession(db: Tx, c: Context, now: Date): Promise<Session | undefined> {
+  const token = getCookie(c, SESSION_COOKIE);
+  if (!token || token.length > 100) return undefined;
+  const [row] = await db
+    .select({ subjectId: sessions.subjectId, csrfToken: sessions.csrfToken, expiresAt: sessions.expiresAt })
+    .from(sessions)
+    .where(and(eq(sessions.tokenHash, await sha256Hex(token)), gt(sessions.expiresAt, now)));
+  return row;
+}
+
+export async function endSession(db: Tx, c: Context): Promise<void> {
+  const token = getCookie(c, SESSION_COOKIE);
+  if (token) await db.delete(sessions).where(eq(sessions.tokenHash, await sha256Hex(token)));
+  deleteCookie(c, SESSION_COOKIE, { path: '/' });
+}
+
+/** Remembers a login in progress (state → nonce, PKCE verifier) until the provider calls back. */
+export async function rememberLogin(db: Tx, c: Context, attempt: { state: string; nonce: string; codeVerifier: string; returnTo: string; lang: string }, now: Date) {
+  await db.delete(loginAttempts).where(lt(loginAttempts.createdAt, new Date(now.getTime() - LOGIN_TTL_MS)));
+  await db.insert(loginAttempts).values({ ...attempt, createdAt: now });
+  setCookie(c, LOGIN_COOKIE, attempt.state, cookieOptions(c, LOGIN_TTL_MS / 1000));
+}
+
+/** The login this browser started (once: it is deleted when taken). */
+export async function takeLogin(db: Tx, c: Context, now: Date) {
+  const state = getCookie(c, LOGIN_COOKIE);
+  deleteCookie(c, LOGIN_COOKIE, { path: '/' });
+  if (!state) return undefined;
+  const [row] = await db.delete(loginAttempts).where(eq(loginAttempts.state, state)).returning();
+  if (!row || row.createdAt.getTime() < now.getTime() - LOGIN_TTL_MS) return undefined;
+  return row;
+}
+
+/** Synchronizer-token check for a form post, plus Origin when the browser sends one. */
+export function csrfOk(c: Context, session: Session, formToken: unknown, publicBaseUrl: string): boolean {
+  const origin = c.req.header('origin');
+  if (origin && origin !== new URL(publicBaseUrl).origin && origin !== new URL(c.req.url).origin) return false;
+  if (typeof formToken !== 'string' || formToken.length !== session.csrfToken.length) return false;
+  let diff = 0;
+  for (let i = 0; i < formToken.length; i++) diff |= formToken.charCodeAt(i) ^ session.csrfToken.charCodeAt(i);
+  return diff === 0;
+}

@@ -1,0 +1,40 @@
+// Extract numbers: 13 random Crockford base32 symbols (65 bits) and a mod-37 check symbol, printed
+// in groups "7KQ4-M2XP-9TJH-RC". Crockford's alphabet has no I, L, O or U, so the number reads
+// aloud and types without confusion; input is forgiving (case, spaces, dashes, I/L→1, O→0).
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const CHECK_SYMBOLS = ALPHABET + '*~$=U';
+const RANDOM_SYMBOLS = 13;
+
+export function generateExtractNumber(random: (bytes: Uint8Array) => Uint8Array = (b) => crypto.getRandomValues(b)): string {
+  const bytes = random(new Uint8Array(RANDOM_SYMBOLS));
+  // 256 is a multiple of 32: taking the low 5 bits of each byte is unbiased
+  const body = [...bytes].map((b) => ALPHABET[b & 31]).join('');
+  return format(body + checkSymbol(body));
+}
+
+/** The canonical form ("7KQ4M2XP9TJHRC") of user input, or undefined when it is not a valid number. */
+export function parseExtractNumber(input: string): string | undefined {
+  const cleaned = input
+    .toUpperCase()
+    .replace(/[\s-]/g, '')
+    .replace(/[IL]/g, '1')
+    .replace(/O/g, '0');
+  if (cleaned.length !== RANDOM_SYMBOLS + 1) return undefined;
+  const body = cleaned.slice(0, RANDOM_SYMBOLS);
+  if (![...body].every((c) => ALPHABET.includes(c))) return undefined;
+  return checkSymbol(body) === cleaned[RANDOM_SYMBOLS] ? cleaned : undefined;
+}
+
+export function formatExtractNumber(canonical: string): string {
+  return format(canonical);
+}
+
+function format(canonical: string): string {
+  return `${canonical.slice(0, 4)}-${canonical.slice(4, 8)}-${canonical.slice(8, 12)}-${canonical.slice(12)}`;
+}
+
+function checkSymbol(body: string): string {
+  let mod = 0;
+  for (const c of body) mod = (mod * 32 + ALPHABET.indexOf(c)) % 37;
+  return CHECK_SYMBOLS[mod]!;
+}

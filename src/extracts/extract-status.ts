@@ -1,0 +1,47 @@
+// Changing an extract's status: the holder withdraws it; the feed's corrections and annulments
+// supersede or revoke it. Each sets the extract's revocation bit.
+import { and, eq, inArray } from 'drizzle-orm';
+import { diplomas, extracts, holders } from '../../db/schema.ts';
+import type { Database, Tx } from '../database.ts';
+import { AppError } from '../errors.ts';
+import { recordAudit } from '../audit/audit.ts';
+import { setStatusBit } from './status-store.ts';
+
+/** The holder withdraws one of their extracts: it is revoked for good. */
+export async function withdrawExtract(db: Database, req: { extractId: string; holderSubjectId: string; now: Date; requestId?: string }): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ id: extracts.id, state: extracts.state, revocationIndex: extracts.revocationIndex })
+      .from(extracts)
+      .innerJoin(diplomas, eq(diplomas.id, extracts.diplomaId))
+      .innerJoin(holders, eq(holders.id, diplomas.holderId))
+      .where(and(eq(extracts.id, req.extractId), eq(holders.subjectId, req.holderSubjectId)));
+    if (!row) throw new AppError({ code: 'EXTRACT_NOT_FOUND', status: 404, title: 'Extract not found' });
+    if (row.state !== 'active') {
+      throw new AppError({ code: 'EXTRACT_NOT_ACTIVE', status: 409, title: 'The extract is no longer active', extra: { state: row.state } });
+    }
+    await tx.update(extracts).set({ state: 'withdrawn', stateChangedAt: req.now }).where(eq(extracts.id, row.id));
+    await setStatusBit(tx, 'revocation', row.revocationIndex, true, req.now);
+    await recordAudit(tx, { actor: `holder:${req.holderSubjectId}`, action: 'extract.withdrawn', subjectType: 'extract', subjectId: row.id, requestId: req.requestId, at: req.now });
+  });
+}
+
+/**
+ * The feed corrected or annulled these diplomas: their active extracts are superseded or revoked
+ * (revocation bit set either way, so a verifier that only reads the status list fails them too).
+ */
+export async function revokeExtractsOfDiplomas(tx: Tx, changes: Array<{ diplomaId: string; newState: 'superseded' | 'revoked' }>, actor: string, now: Date, requestId?: string): Promise<number> {
+  if (!changes.length) return 0;
+  const stateByDiploma = new Map(changes.map((c) => [c.diplomaId, c.newState]));
+  const active = await tx
+    .select({ id: extracts.id, diplomaId: extracts.diplomaId, revocationIndex: extracts.revocationIndex })
+    .from(extracts)
+    .where(and(inArray(extracts.diplomaId, [...stateByDiploma.keys()]), eq(extracts.state, 'active')));
+  for (const e of active) {
+    const state = stateByDiploma.get(e.diplomaId)!;
+    await tx.update(extracts).set({ state, stateChangedAt: now }).where(eq(extracts.id, e.id));
+    await setStatusBit(tx, 'revocation', e.revocationIndex, true, now);
+    await recordAudit(tx, { actor, action: `extract.${state}`, subjectType: 'extract', subjectId: e.id, data: { diplomaId: e.diplomaId }, requestId, at: now });
+  }
+  return active.length;
+}

@@ -1,0 +1,232 @@
+import { readFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import {
+  Bitstring,
+  STATUS_LIST_MAX_BYTES,
+  STATUS_LIST_SIZE,
+  StatusListError,
+  buildStatusListCredential,
+  buildStatusListEntry,
+  decodeStatusList,
+  encodeStatusList,
+  pickFreeIndex,
+} from '../../src/credentials/status-list.ts';
+
+const vectorJson = <T>(path: string): T =>
+  JSON.parse(readFileSync(new URL(`../../../shared/vectors/${path}`, import.meta.url), 'utf8')) as T;
+
+interface BitstringVector {
+  name: string;
+  encodedList?: string;
+  encodedListWithoutMultibasePrefix?: string;
+  decodedLengthBits: number;
+  setIndices: number[];
+}
+const { vectors } = vectorJson<{ vectors: BitstringVector[] }>('bitstring-status-list/vectors.json');
+const encodedOf = (v: BitstringVector) => v.encodedList ?? `u${v.encodedListWithoutMultibasePrefix}`;
+
+async function rejection(promise: Promise<unknown>): Promise<StatusListError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(StatusListError);
+  return error as StatusListError;
+}
+
+describe('Bitstring Status List vectors', () => {
+  it('has the vectors this test expects', () => {
+    expect(vectors.map((v) => v.name)).toEqual([
+      'spec-example-empty-16KiB',
+      'digitalbazaar-100k-empty',
+      'digitalbazaar-100k-index-50000-set',
+    ]);
+  });
+
+  it('decodes the spec example: 131,072 entries, none set', async () => {
+    const v = vectors[0]!;
+    const bits = new Bitstring(await decodeStatusList(encodedOf(v)));
+    expect(bits.length).toBe(v.decodedLengthBits);
+    expect(bits.bytes.every((b) => b === 0)).toBe(true);
+  });
+
+  it('re-encodes the empty 16 KiB list to exactly the spec example string', async () => {
+    expect(await encodeStatusList(new Uint8Array(16_384))).toBe(vectors[0]!.encodedList);
+  });
+
+  for (const v of vectors.filter((x) => x.decodedLengthBits < STATUS_LIST_SIZE)) {
+    it(`rejects ${v.name} (${v.decodedLengthBits} entries) with STATUS_LIST_LENGTH_ERROR`, async () => {
+      const error = await rejection(decodeStatusList(encodedOf(v)));
+      expect(error.code).toBe('STATUS_LIST_LENGTH_ERROR');
+    });
+  }
+
+  it('reads the set bits of the short vectors in MSB-first order (the length check aside)', () => {
+    // decodeStatusList refuses these lists, so node:zlib decodes them here to check the bit order
+    for (const v of vectors.filter((x) => x.decodedLengthBits < STATUS_LIST_SIZE)) {
+      const raw = new Uint8Array(gunzipSync(Buffer.from(v.encodedListWithoutMultibasePrefix!, 'base64url')));
+      const bits = new Bitstring(raw);
+      expect(bits.length).toBe(v.decodedLengthBits);
+      const set: number[] = [];
+      for (let i = 0; i < bits.length; i++) if (bits.get(i)) set.push(i);
+      expect(set).toEqual(v.setIndices);
+    }
+    const withBit = vectors.find((x) => x.setIndices.includes(50_000))!;
+    const raw = gunzipSync(Buffer.from(withBit.encodedListWithoutMultibasePrefix!, 'base64url'));
+    expect(raw[6250]).toBe(0x80);
+  });
+});
+
+describe('Bitstring', () => {
+  it('puts index 0 in the most significant bit of byte 0', () => {
+    const bits = new Bitstring(16);
+    bits.set(0, true);
+    bits.set(9, true);
+    bits.set(15, true);
+    expect([...bits.bytes]).toEqual([0b1000_0000, 0b0100_0001]);
+    expect([0, 1, 9, 15].map((i) => bits.get(i))).toEqual([true, false, true, true]);
+    bits.set(0, false);
+    expect(bits.bytes[0]).toBe(0);
+  });
+
+  it('defaults to 131,072 entries and refuses indices outside the list', () => {
+    const bits = new Bitstring();
+    expect(bits.length).toBe(131_072);
+    for (const index of [-1, 131_072, 1.5, Number.NaN]) {
+      expect(() => bits.get(index)).toThrow(StatusListError);
+      expect(() => bits.set(index, true)).toThrow(expect.objectContaining({ code: 'STATUS_LIST_RANGE_ERROR' }));
+    }
+  });
+});
+
+describe('encodeStatusList / decodeStatusList', () => {
+  it('round-trips 131,072 entries with a few set, and node:zlib reads the same bytes', async () => {
+    const set = [0, 7, 8, 50_000, 99_999, 131_071];
+    const bits = new Bitstring(STATUS_LIST_SIZE);
+    for (const i of set) bits.set(i, true);
+    const encoded = await encodeStatusList(bits.bytes);
+    expect(encoded).toMatch(/^u[A-Za-z0-9_-]+$/);
+
+    const decoded = new Bitstring(await decodeStatusList(encoded));
+    expect(decoded.length).toBe(STATUS_LIST_SIZE);
+    const found: number[] = [];
+    for (let i = 0; i < decoded.length; i++) if (decoded.get(i)) found.push(i);
+    expect(found).toEqual(set);
+
+    const independent = new Uint8Array(gunzipSync(Buffer.from(encoded.slice(1), 'base64url')));
+    expect(independent).toEqual(bits.bytes);
+  });
+
+  it('refuses to encode a list shorter than the minimum', async () => {
+    expect((await rejection(encodeStatusList(new Uint8Array(16_383)))).code).toBe('STATUS_LIST_LENGTH_ERROR');
+  });
+
+  it('rejects input that is not multibase base64url GZIP', async () => {
+    const gzipOf16KiB = 'H4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA';
+    for (const bad of [gzipOf16KiB /* no 'u' */, `z${gzipOf16KiB}`, 'u', 'uAAAA', 'u!!!', `u${gzipOf16KiB}=`, `u${gzipOf16KiB.slice(0, 30)}`]) {
+      expect((await rejection(decodeStatusList(bad))).code, bad).toBe('STATUS_LIST_ENCODING_ERROR');
+    }
+  });
+
+  it('refuses a GZIP bomb instead of inflating it', async () => {
+    const bomb = `u${gzipSync(Buffer.alloc(STATUS_LIST_MAX_BYTES + 1)).toString('base64url')}`;
+    expect(bomb.length).toBeLessThan(50_000);
+    expect((await rejection(decodeStatusList(bomb))).code).toBe('STATUS_LIST_ENCODING_ERROR');
+  });
+});
+
+describe('buildStatusListCredential', () => {
+  it('builds a VC 2.0 BitstringStatusListCredential with ttl', async () => {
+    const encodedList = await encodeStatusList(new Uint8Array(16_384));
+    const vc = buildStatusListCredential({
+      id: 'https://register.example/status/revocation/1',
+      issuerDid: 'did:web:register.example',
+      purpose: 'revocation',
+      encodedList,
+      validFrom: new Date('2026-11-23T10:00:00.789Z'),
+      ttlMs: 300_000,
+    });
+    expect(vc).toEqual({
+      '@context': ['https://www.w3.org/ns/credentials/v2'],
+      id: 'https://register.example/status/revocation/1',
+      type: ['VerifiableCredential', 'BitstringStatusListCredential'],
+      issuer: 'did:web:register.example',
+      validFrom: '2026-11-23T10:00:00Z',
+      credentialSubject: {
+        id: 'https://register.example/status/revocation/1#list',
+        type: 'BitstringStatusList',
+        statusPurpose: 'revocation',
+        encodedList,
+        ttl: 300_000,
+      },
+    });
+  });
+
+  it('takes a context list that starts with the VC 2.0 context, and nothing else', () => {
+    const base = {
+      id: 'https://register.example/status/suspension/1',
+      issuerDid: 'did:web:register.example',
+      purpose: 'suspension' as const,
+      encodedList: 'uAAAA',
+      validFrom: new Date('2026-11-23T10:00:00Z'),
+      ttlMs: 60_000,
+    };
+    const contexts = ['https://www.w3.org/ns/credentials/v2', 'https://www.w3.org/ns/credentials/status/v1'];
+    expect(buildStatusListCredential({ ...base, contextUrls: contexts })['@context']).toEqual(contexts);
+    expect(() => buildStatusListCredential({ ...base, contextUrls: ['https://www.w3.org/ns/credentials/status/v1'] })).toThrow(TypeError);
+    expect(() => buildStatusListCredential({ ...base, ttlMs: 0 })).toThrow(TypeError);
+  });
+
+  it('builds an entry with a decimal string index', () => {
+    expect(buildStatusListEntry('suspension', { listUrl: 'https://register.example/status/s/3', index: 94_567 })).toEqual({
+      id: 'https://register.example/status/s/3#94567',
+      type: 'BitstringStatusListEntry',
+      statusPurpose: 'suspension',
+      statusListIndex: '94567',
+      statusListCredential: 'https://register.example/status/s/3',
+    });
+    expect(() => buildStatusListEntry('revocation', { listUrl: 'https://x.example/s', index: -1 })).toThrow(StatusListError);
+  });
+});
+
+describe('pickFreeIndex', () => {
+  it('returns the index the random draw points at when it is free', () => {
+    expect(pickFreeIndex(() => false, 1000, () => 0.4321)).toBe(432);
+    expect(pickFreeIndex(() => false, 1000, () => 0.999_999_9)).toBe(999);
+  });
+
+  it('skips taken indices', () => {
+    const draws = [0.1, 0.2, 0.3];
+    const taken = new Set([100, 200]);
+    expect(pickFreeIndex((i) => taken.has(i), 1000, () => draws.shift()!)).toBe(300);
+  });
+
+  it('finds the last free index of a nearly full list, whatever the draws', () => {
+    expect(pickFreeIndex((i) => i !== 77_777, STATUS_LIST_SIZE, () => 0.5)).toBe(77_777);
+  });
+
+  it('stays uniform over the free indices when it falls back to counting', () => {
+    // 4 free of 1,000: random probes (always 0.5 → 500, taken) fail, then the k-th free one is chosen
+    const free = [3, 400, 600, 999];
+    const isTaken = (i: number) => !free.includes(i);
+    const picks = [0, 0.25, 0.5, 0.75].map((r) => {
+      let calls = 0;
+      return pickFreeIndex(isTaken, 1000, () => (++calls <= 64 ? 0.5 : r));
+    });
+    expect(picks).toEqual(free);
+  });
+
+  it('throws STATUS_LIST_FULL when nothing is free', () => {
+    expect(() => pickFreeIndex(() => true, 4096)).toThrow(expect.objectContaining({ code: 'STATUS_LIST_FULL' }));
+  });
+
+  it('uses Web Crypto randomness by default and spreads over the whole list', () => {
+    const picks = Array.from({ length: 2000 }, () => pickFreeIndex(() => false));
+    expect(picks.every((i) => Number.isInteger(i) && i >= 0 && i < STATUS_LIST_SIZE)).toBe(true);
+    // eight equal buckets, 2,000 draws: each bucket is expected 250 times; 150 is > 6 sigma below
+    const buckets = new Array(8).fill(0);
+    for (const i of picks) buckets[Math.floor(i / (STATUS_LIST_SIZE / 8))]++;
+    expect(Math.min(...buckets)).toBeGreaterThan(150);
+  });
+});

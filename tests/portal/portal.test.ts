@@ -1,0 +1,190 @@
+// The graduate portal as a person uses it: log in through the real dev OpenID provider over HTTP,
+// see the diplomas, download extracts in both languages, withdraw one, log out.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { and, eq, sql } from 'drizzle-orm';
+import { diplomas, extracts, holders, programmes } from '../../db/schema.ts';
+import { startDevOpenIdProvider, type DevOpenIdProvider } from '../../dev/oidc-provider.ts';
+import { describeEachDatabase } from '../support/databases.ts';
+import { startApp, type RunningApp } from '../support/app.ts';
+import { testDocumentDeps } from '../support/documents.ts';
+import { freePort } from '../support/process.ts';
+import { CookieJar, browse, formAction } from '../auth/browser.ts';
+
+describeEachDatabase('graduate portal', (getDb) => {
+  let app: RunningApp;
+  let provider: DevOpenIdProvider;
+  let base: string;
+  let holder: typeof holders.$inferSelect;
+  let other: typeof holders.$inferSelect | undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'portal-'));
+
+  beforeAll(async () => {
+    const db = getDb().db;
+    // a holder with a valid vo diploma (grade list) and a non-ASCII name, and someone else
+    const [row] = await db
+      .select({ holder: holders })
+      .from(diplomas)
+      .innerJoin(holders, eq(holders.id, diplomas.holderId))
+      .innerJoin(programmes, eq(programmes.id, diplomas.programmeId))
+      .where(and(eq(programmes.sector, 'vo'), eq(diplomas.state, 'valid'), sql`${holders.familyName} ~ '[^ -~]'`))
+      .limit(1);
+    holder = row!.holder;
+    [other] = await db.select().from(holders).where(sql`${holders.id} <> ${holder.id}`).limit(1);
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    provider = await startDevOpenIdProvider({
+      port: 0,
+      clients: [{ clientId: 'portal-test', clientSecret: 'portal-test-secret', redirectUris: [`${base}/auth/callback`] }],
+      accounts: [holder, other!].map((h) => ({ sub: h.subjectId, givenName: h.givenNames, familyName: h.familyName, birthdate: h.birthDate })),
+    });
+    app = await startApp(getDb(), {
+      ...(await testDocumentDeps()),
+      oidc: { issuer: provider.issuer, clientId: 'portal-test', clientSecret: 'portal-test-secret' },
+      env: { PUBLIC_BASE_URL: base },
+      port,
+    });
+    app.clock.set(new Date()); // the provider signs tokens with the real time
+  });
+  afterAll(async () => {
+    await app?.close();
+    await provider?.stop();
+  });
+
+  /** Logs `who` in through the provider's login page; returns the browser (cookie jar). */
+  async function logIn(who: typeof holder, lang: 'nl' | 'en' = 'nl'): Promise<CookieJar> {
+    const jar = new CookieJar();
+    const first = await browse(jar, `${base}/portal/?lang=${lang}`, provider.issuer);
+    expect(first.kind).toBe('redirected'); // portal → /login → the provider
+    const loginPage = await browse(jar, first.url, `${base}/auth/callback`);
+    if (loginPage.kind !== 'page') throw new Error('expected the provider login page');
+    expect(loginPage.html).toContain(`lang="${lang}"`);
+    const action = formAction(loginPage.html, lang === 'nl' ? 'Inloggen' : 'Log in', loginPage.url);
+    const back = await browse(jar, action, `${base}/auth/callback`, { method: 'POST', form: { account: who.subjectId } });
+    if (back.kind !== 'redirected') throw new Error(`expected the callback, got ${JSON.stringify(back).slice(0, 300)}`);
+    const portal = await browse(jar, back.url, 'http://nowhere.invalid');
+    if (portal.kind !== 'page') throw new Error('expected the portal');
+    expect(portal.status).toBe(200);
+    expect(portal.url).toBe(`${base}/portal/`);
+    return jar;
+  }
+
+  const get = async (jar: CookieJar, path: string) => {
+    const res = await fetch(base + path, { headers: { cookie: jar.headerFor(new URL(base + path)) }, redirect: 'manual' });
+    jar.store(res);
+    return res;
+  };
+  const post = async (jar: CookieJar, path: string, form: Record<string, string>) => {
+    const res = await fetch(base + path, { method: 'POST', headers: { cookie: jar.headerFor(new URL(base + path)), 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form), redirect: 'manual' });
+    jar.store(res);
+    return res;
+  };
+  const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)![1]!;
+
+  it('logs in with the real OpenID provider; the session cookie is HttpOnly and SameSite=Lax', async () => {
+    const res = await fetch(`${base}/login`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('dr_login='))!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    const location = new URL(res.headers.get('location')!);
+    expect(location.origin).toBe(provider.issuer);
+    expect(location.searchParams.get('code_challenge_method')).toBe('S256');
+    await logIn(holder);
+  });
+
+  it('shows my diplomas in Dutch and English, a diploma with its grade list, and nobody else’s', async () => {
+    const jar = await logIn(holder, 'nl');
+    const nl = await (await get(jar, '/portal/')).text();
+    expect(nl).toContain('<html lang="nl">');
+    expect(nl).toContain('Mijn diploma’s');
+    const ids = [...nl.matchAll(/href="\/portal\/diplomas\/([0-9a-f-]{36})"/g)].map((m) => m[1]!);
+    const mine = await getDb().db.select({ id: diplomas.id }).from(diplomas).where(eq(diplomas.holderId, holder.id));
+    expect(new Set(ids)).toEqual(new Set(mine.map((d) => d.id)));
+
+    const en = await (await get(jar, '/portal/?lang=en')).text();
+    expect(en).toContain('<html lang="en">');
+    expect(en).toContain('My diplomas');
+
+    const [vo] = await getDb().db.select().from(diplomas).innerJoin(programmes, eq(programmes.id, diplomas.programmeId)).where(and(eq(diplomas.holderId, holder.id), eq(programmes.sector, 'vo'), eq(diplomas.state, 'valid')));
+    const detail = await (await get(jar, `/portal/diplomas/${vo!.diplomas.id}?lang=nl`)).text();
+    expect(detail).toContain('Cijferlijst');
+    expect(detail).toContain(vo!.diplomas.grades![0]!.subjectNl);
+
+    const [foreign] = await getDb().db.select({ id: diplomas.id }).from(diplomas).where(eq(diplomas.holderId, other!.id));
+    const notMine = await get(jar, `/portal/diplomas/${foreign!.id}`);
+    expect(notMine.status).toBe(404);
+    expect(await notMine.text()).toContain('niet op uw naam');
+  });
+
+  it('downloads NL and EN extracts as sealed PDFs with my name, lists them, and withdraws one', async () => {
+    const jar = await logIn(holder, 'en');
+    const [vo] = await getDb().db.select({ id: diplomas.id }).from(diplomas).innerJoin(programmes, eq(programmes.id, diplomas.programmeId)).where(and(eq(diplomas.holderId, holder.id), eq(programmes.sector, 'vo'), eq(diplomas.state, 'valid')));
+    const detail = await (await get(jar, `/portal/diplomas/${vo!.id}`)).text();
+    const csrf = csrfOf(detail);
+    for (const lang of ['nl', 'en'] as const) {
+      const res = await post(jar, `/portal/diplomas/${vo!.id}/extract`, { csrf, lang });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/pdf');
+      expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="(uittreksel|extract)-[0-9A-Z_-]+\.pdf"/);
+      const file = join(dir, `${lang}.pdf`);
+      writeFileSync(file, new Uint8Array(await res.arrayBuffer()));
+      const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+      expect(text).toContain(holder.familyName);
+      expect(text).toMatch(lang === 'nl' ? /pagina 1 van/ : /page 1 of/);
+    }
+    const list = await (await get(jar, '/portal/')).text();
+    const withdrawActions = [...list.matchAll(/action="(\/portal\/extracts\/[0-9a-f-]{36}\/withdraw)"/g)].map((m) => m[1]!);
+    expect(withdrawActions).toHaveLength(2);
+
+    const withdrawn = await post(jar, withdrawActions[0]!, { csrf: csrfOf(list) });
+    expect(withdrawn.status).toBe(303);
+    const after = await (await get(jar, withdrawn.headers.get('location')!)).text();
+    expect(after).toContain('has been withdrawn');
+    expect(after).toContain('Withdrawn by you');
+    const again = await post(jar, withdrawActions[0]!, { csrf: csrfOf(list) });
+    expect(again.status).toBe(409);
+  });
+
+  it('refuses forms without the CSRF token, an unsupported language and someone else’s diploma, changing nothing', async () => {
+    const jar = await logIn(holder, 'nl');
+    const [mine] = await getDb().db.select({ id: diplomas.id }).from(diplomas).where(and(eq(diplomas.holderId, holder.id), eq(diplomas.state, 'valid')));
+    const csrf = csrfOf(await (await get(jar, `/portal/diplomas/${mine!.id}`)).text());
+    const count = async () => (await getDb().db.select({ n: sql<number>`count(*)::int` }).from(extracts))[0]!.n;
+    const before = await count();
+    expect((await post(jar, `/portal/diplomas/${mine!.id}/extract`, { lang: 'nl' })).status).toBe(403);
+    expect((await post(jar, `/portal/diplomas/${mine!.id}/extract`, { lang: 'nl', csrf: 'x'.repeat(csrf.length) })).status).toBe(403);
+    const badLang = await post(jar, `/portal/diplomas/${mine!.id}/extract`, { lang: 'de', csrf });
+    expect(badLang.status).toBe(400);
+    expect(await badLang.text()).toContain('Kies Nederlands of Engels');
+    const [foreign] = await getDb().db.select({ id: diplomas.id }).from(diplomas).where(eq(diplomas.holderId, other!.id));
+    expect((await post(jar, `/portal/diplomas/${foreign!.id}/extract`, { lang: 'nl', csrf })).status).toBe(404);
+    expect(await count()).toBe(before);
+  });
+
+  it('logout ends the session: the old cookie no longer opens the portal', async () => {
+    const jar = await logIn(holder, 'nl');
+    const page = await (await get(jar, '/portal/')).text();
+    const stolen = jar.headerFor(new URL(`${base}/portal/`));
+    const out = await post(jar, '/logout', { csrf: csrfOf(page) });
+    expect(out.status).toBe(303);
+    const replay = await fetch(`${base}/portal/`, { headers: { cookie: stolen }, redirect: 'manual' });
+    expect(replay.status).toBe(302);
+    expect(replay.headers.get('location')).toMatch(/^\/login\?returnTo=/);
+  });
+
+  it('an expired session sends me back to login', async () => {
+    const jar = await logIn(holder, 'nl');
+    app.clock.set(new Date(app.clock.now().getTime() + 31 * 60_000));
+    try {
+      const res = await get(jar, '/portal/');
+      expect(res.status).toBe(302);
+      expect(res.headers.get('location')).toMatch(/^\/login/);
+    } finally {
+      app.clock.set(new Date(app.clock.now().getTime() - 31 * 60_000));
+    }
+  });
+});
