@@ -32,7 +32,7 @@ export function benchDatabaseKinds(): DbKind[] {
 }
 
 /** A fresh, migrated database with reference data; dispose() removes it. */
-export async function freshBenchDatabase(kind: DbKind): Promise<OpenDatabase & { dispose(): Promise<void> }> {
+export async function freshBenchDatabase(kind: DbKind): Promise<OpenDatabase & { url?: string; dispose(): Promise<void> }> {
   if (kind === 'pglite') {
     const db = await openDatabase({ kind: 'pglite' });
     await db.migrate();
@@ -49,6 +49,7 @@ export async function freshBenchDatabase(kind: DbKind): Promise<OpenDatabase & {
   await seedReferenceData(db.db);
   return {
     ...db,
+    url: u.toString(),
     dispose: async () => {
       await db.close();
       await admin.unsafe(`drop database if exists "${name}" with (force)`);

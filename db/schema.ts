@@ -218,7 +218,11 @@ export const statusPurposeEnum = pgEnum('status_purpose', ['revocation', 'suspen
 export const statusLists = pgTable('status_lists', {
   id: text('id').primaryKey(),
   purpose: statusPurposeEnum('purpose').notNull(),
+  /** lists of a purpose are numbered 1, 2, …; new credentials go to the newest */
+  sequence: integer('sequence').notNull().default(1),
   size: integer('size').notNull(),
+  /** entries handed out; a list is closed for new credentials at half full (see status-store.ts) */
+  allocated: integer('allocated').notNull().default(0),
   bits: bytea('bits').notNull(),
   /** bumped on every change; part of the ETag */
   version: integer('version').notNull().default(1),
@@ -279,3 +283,18 @@ export const loginAttempts = pgTable('login_attempts', {
   lang: text('lang').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
 });
+
+/**
+ * Every verification of an extract, for the holder's "who looked at my data": when and through
+ * which entrance, never who (no IP address, no user agent).
+ */
+export const verificationEvents = pgTable(
+  'verification_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    extractId: uuid('extract_id').notNull().references(() => extracts.id),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    entrance: text('entrance').notNull(),
+  },
+  (t) => [index('verification_events_extract_idx').on(t.extractId, t.at), check('verification_events_entrance', sql`${t.entrance} in ('qr', 'number', 'upload', 'api')`)],
+);

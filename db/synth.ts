@@ -22,6 +22,7 @@ import { syntheticPerson, type SyntheticPerson } from './demo/generate.ts';
 import type { OpenDatabase } from './open.ts';
 import { codeTypeForSector, type Sector } from '../src/domain/codes.ts';
 import type { AnnulmentRecord, AwardRecord, CorrectionRecord } from '../src/feed/schemas.ts';
+import { fingerprintSource } from '../src/feed/record-fingerprint.ts';
 import type { Database } from '../src/database.ts';
 
 /** Fixed "today" of the generator, so the stream does not depend on the clock. */
@@ -92,8 +93,8 @@ export function uuidFrom(text: string): string {
 export const synthDiplomaId = (seed: number, reference: string) => uuidFrom(`db:synth:${seed}:diploma:${reference}`);
 export const synthHolderId = (seed: number, serial: number) => uuidFrom(`db:synth:${seed}:holder:${serial}`);
 
-/** The feed's record hash: SHA-256 (hex) of the canonical JSON of the record. */
-export function recordHash(record: object): string {
+/** The feed's record hash: SHA-256 (hex) of the canonical JSON of fingerprintSource(record). */
+export function recordHash(record: unknown): string {
   return hash('sha256', fastCanonicalJson(record), 'hex');
 }
 
@@ -450,7 +451,7 @@ export async function synthesize(database: OpenDatabase, opts: SynthOptions): Pr
     };
     batch.diplomas.push(row);
     inBatch.set(record.reference, { row, brin });
-    const hashOfRecord = recordHash(record);
+    const hashOfRecord = recordHash(fingerprintSource(record, subjectIdSync(opts.pseudonymSecret, record.holder.bsn)));
     const actor = `institution:${brin}`;
     if (record.type === 'award') {
       batch.feed.push({ brin, reference: record.reference, type: 'award', recordHash: hashOfRecord, diplomaId: id });
@@ -471,7 +472,7 @@ export async function synthesize(database: OpenDatabase, opts: SynthOptions): Pr
     if (!target) throw new Error(`annulment ${record.reference} without its diploma in the batch`); // annulments follow their award
     Object.assign(target.row, { state: 'annulled', annulledAt: now, annulmentReason: record.reason });
     const { brin } = target;
-    batch.feed.push({ brin, reference: record.reference, type: 'annulment', recordHash: recordHash(record), diplomaId: targetId });
+    batch.feed.push({ brin, reference: record.reference, type: 'annulment', recordHash: recordHash(fingerprintSource(record, undefined) as object), diplomaId: targetId });
     batch.audit.push({ actor: `institution:${brin}`, action: 'diploma.annulled', subjectType: 'diploma', subjectId: targetId, data: { reference: record.annuls, annulmentReference: record.reference } });
   }
 }

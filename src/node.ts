@@ -29,6 +29,9 @@ async function main() {
   });
   for (const w of boot.warnings) logger.warn('bootstrap.warning', { warning: w });
 
+  if (!config.oidc && config.publicBaseUrl.startsWith('https:')) {
+    throw new ConfigError(['OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: required when PUBLIC_BASE_URL is https (the development login is for local use only)']);
+  }
   const oidc = config.oidc ? { client: config.oidc, dev: false, stop: undefined } : await startDevLogin(database, config);
   const app = createApp({
     oidc: oidc.client,

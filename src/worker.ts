@@ -16,12 +16,18 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { systemClock } from './clock.ts';
 import type { Database } from './database.ts';
+import { signingKeyFromPrivateJwk, type SigningKeyPair } from './signing-keys/signing-key.ts';
 import { PROBLEM_JSON } from './http/problem.ts';
 
 export interface WorkerEnv {
   HYPERDRIVE: { connectionString: string };
   /** a secret: `wrangler secret put PSEUDONYM_SECRET`, or .dev.vars / --var locally */
   PSEUDONYM_SECRET?: string;
+  /** a secret: the private JWK of the active signing key (status lists are signed with it) */
+  SIGNING_KEY_JWK?: string;
+  OIDC_ISSUER?: string;
+  OIDC_CLIENT_ID?: string;
+  OIDC_CLIENT_SECRET?: string;
   LOG_LEVEL?: string;
   PUBLIC_BASE_URL?: string;
   BODY_LIMIT?: string;
@@ -32,6 +38,7 @@ interface Settings {
   config: Config;
   logger: Logger;
   pseudonymSecret: string;
+  signingKeys?: Promise<ReadonlyMap<string, SigningKeyPair>>;
 }
 
 // Parsing the config is pure and the bindings are fixed for an isolate: done once per isolate.
@@ -44,7 +51,13 @@ function settingsFor(env: WorkerEnv): Settings | ConfigError {
     if (!config.pseudonymSecret) {
       settings = new ConfigError(['PSEUDONYM_SECRET: required in the worker (wrangler secret put PSEUDONYM_SECRET)']);
     } else {
-      settings = { config, logger: createLogger(config.logLevel), pseudonymSecret: config.pseudonymSecret };
+      settings = {
+        config,
+        logger: createLogger(config.logLevel),
+        pseudonymSecret: config.pseudonymSecret,
+        // without it the worker still verifies and publishes keys; signed status lists answer 503
+        signingKeys: env.SIGNING_KEY_JWK ? signingKeyFromPrivateJwk(JSON.parse(env.SIGNING_KEY_JWK)).then((k) => new Map([[k.kid, k]])) : undefined,
+      };
     }
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
@@ -88,6 +101,8 @@ export default {
         logger: s.logger,
         pseudonymSecret: s.pseudonymSecret,
         pingDatabase: async () => void (await db.execute(sql`select 1`)),
+        signingKeys: await s.signingKeys,
+        oidc: s.config.oidc,
       });
       return await app.fetch(request, env, ctx);
     } finally {

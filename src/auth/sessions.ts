@@ -19,17 +19,20 @@ export interface Session {
 
 const randomToken = () => base64url(crypto.getRandomValues(new Uint8Array(32)));
 
-function cookieOptions(c: Context, maxAgeSeconds: number) {
-  const secure = new URL(c.req.url).protocol === 'https:' || !/^(localhost|127\.0\.0\.1|\[::1\])$/.test(new URL(c.req.url).hostname);
+/** Secure unless the register's public URL is plain-HTTP localhost (development); never from the Host header. */
+function cookieOptions(publicBaseUrl: string, maxAgeSeconds: number) {
+  const u = new URL(publicBaseUrl);
+  const secure = u.protocol === 'https:' || !/^(localhost|127\.0\.0\.1|\[::1\])$/.test(u.hostname);
   return { httpOnly: true, sameSite: 'Lax' as const, secure, path: '/', maxAge: maxAgeSeconds };
 }
 
-export async function startSession(db: Tx, c: Context, subjectId: string, now: Date, ttlMinutes: number): Promise<Session> {
+export async function startSession(db: Tx, c: Context, subjectId: string, now: Date, ttlMinutes: number, publicBaseUrl: string): Promise<Session> {
+  await endSession(db, c); // a session from before this login never lives on
   const token = randomToken();
   const session = { subjectId, csrfToken: randomToken(), expiresAt: new Date(now.getTime() + ttlMinutes * 60_000) };
   await db.delete(sessions).where(lt(sessions.expiresAt, now));
   await db.insert(sessions).values({ tokenHash: await sha256Hex(token), ...session, createdAt: now });
-  setCookie(c, SESSION_COOKIE, token, cookieOptions(c, ttlMinutes * 60));
+  setCookie(c, SESSION_COOKIE, token, cookieOptions(publicBaseUrl, ttlMinutes * 60));
   return session;
 }
 
@@ -50,10 +53,10 @@ export async function endSession(db: Tx, c: Context): Promise<void> {
 }
 
 /** Remembers a login in progress (state → nonce, PKCE verifier) until the provider calls back. */
-export async function rememberLogin(db: Tx, c: Context, attempt: { state: string; nonce: string; codeVerifier: string; returnTo: string; lang: string }, now: Date) {
+export async function rememberLogin(db: Tx, c: Context, attempt: { state: string; nonce: string; codeVerifier: string; returnTo: string; lang: string }, now: Date, publicBaseUrl: string) {
   await db.delete(loginAttempts).where(lt(loginAttempts.createdAt, new Date(now.getTime() - LOGIN_TTL_MS)));
   await db.insert(loginAttempts).values({ ...attempt, createdAt: now });
-  setCookie(c, LOGIN_COOKIE, attempt.state, cookieOptions(c, LOGIN_TTL_MS / 1000));
+  setCookie(c, LOGIN_COOKIE, attempt.state, cookieOptions(publicBaseUrl, LOGIN_TTL_MS / 1000));
 }
 
 /** The login this browser started (once: it is deleted when taken). */

@@ -15,7 +15,8 @@ import { signCredential } from '../credentials/vc-jwt.ts';
 import { renderExtractPdf, type PreparedAssets } from '../documents/extract-pdf.ts';
 import { sealPdf, type SealKey } from '../documents/pdf-seal.ts';
 import { generateExtractNumber, formatExtractNumber } from './extract-number.ts';
-import { STATUS_LISTS, allocateStatusIndex } from './status-store.ts';
+import { allocateStatusSlot } from './status-store.ts';
+import { isUniqueViolation } from '../lib/db-errors.ts';
 
 export type ExtractLanguage = 'nl' | 'en';
 
@@ -89,9 +90,13 @@ export async function issueExtract(
   const verifyUrl = `${issuer.publicBaseUrl}/v/${canonicalNumber}#${secret}`;
   const credentialId = crypto.randomUUID();
 
-  return db.transaction(async (tx) => {
-    const revocationIndex = await allocateStatusIndex(tx, 'revocation');
-    const suspensionIndex = await allocateStatusIndex(tx, 'suspension');
+  // Slots are claimed in their own short statements and the row is written in a short
+  // transaction after the slow part (render, seal): no lock is held while a PDF is being made.
+  // Two issuances drawing the same free index (rare: lists stay under half full) collide on the
+  // unique index at insert; the loser starts over.
+  for (let attempt = 0; ; attempt++) {
+    const revocation = await allocateStatusSlot(db, 'revocation');
+    const suspension = await allocateStatusSlot(db, 'suspension');
     const profile = view.diploma.profile ? view.programme.profiles.find((p) => p.code === view.diploma.profile) ?? null : null;
     const subject = {
       holder: { givenNames: view.holder.givenNames, prefix: view.holder.prefix, familyName: view.holder.familyName, birthDate: view.holder.birthDate },
@@ -106,8 +111,8 @@ export async function issueExtract(
         validFrom: req.now,
         contextUrl: diplomaContextUrl(issuer.publicBaseUrl),
         status: {
-          revocation: { listUrl: statusListUrl(issuer.publicBaseUrl, STATUS_LISTS.revocation), index: revocationIndex },
-          suspension: { listUrl: statusListUrl(issuer.publicBaseUrl, STATUS_LISTS.suspension), index: suspensionIndex },
+          revocation: { listUrl: statusListUrl(issuer.publicBaseUrl, revocation.listId), index: revocation.index },
+          suspension: { listUrl: statusListUrl(issuer.publicBaseUrl, suspension.listId), index: suspension.index },
         },
       },
     );
@@ -126,32 +131,43 @@ export async function issueExtract(
       issuer.documentAssets,
     );
     const pdf = await sealPdf(unsealed, issuer.seal, { signingTime: req.now, reason: req.lang === 'nl' ? 'Uittreksel diplomaregister' : 'Extract from the diploma register', location: 'NL' });
-    const [row] = await tx
-      .insert(extracts)
-      .values({
-        number: canonicalNumber,
-        secretHash: await sha256Hex(secret),
-        diplomaId: view.diploma.id,
-        lang: req.lang,
-        issuedAt: req.now,
-        issuedBy: req.issuedBy,
-        credentialId: `urn:uuid:${credentialId}`,
-        revocationList: STATUS_LISTS.revocation,
-        revocationIndex,
-        suspensionList: STATUS_LISTS.suspension,
-        suspensionIndex,
-        pdfSha256: await sha256Hex(pdf),
-      })
-      .returning({ id: extracts.id });
-    await recordAudit(tx, {
-      actor: req.issuedBy,
-      action: 'extract.issued',
-      subjectType: 'extract',
-      subjectId: row!.id,
-      data: { diplomaId: view.diploma.id, lang: req.lang, kid },
-      requestId: req.requestId,
-      at: req.now,
-    });
+    const values = {
+      number: canonicalNumber,
+      secretHash: await sha256Hex(secret),
+      diplomaId: view.diploma.id,
+      lang: req.lang,
+      issuedAt: req.now,
+      issuedBy: req.issuedBy,
+      credentialId: `urn:uuid:${credentialId}`,
+      revocationList: revocation.listId,
+      revocationIndex: revocation.index,
+      suspensionList: suspension.listId,
+      suspensionIndex: suspension.index,
+      pdfSha256: await sha256Hex(pdf),
+    };
+    let row: { id: string } | undefined;
+    try {
+      row = await db.transaction(async (tx) => {
+        // again, under a share lock: an annulment or correction that committed while the PDF was
+        // being made must not leave an active extract behind (its revocation pass ran without it)
+        const [now] = await tx.select({ state: diplomas.state }).from(diplomas).where(eq(diplomas.id, view.diploma.id)).for('share');
+        if (now?.state !== 'valid') throw extractProblems.diplomaNotCurrent(now?.state ?? 'annulled');
+        const [inserted] = await tx.insert(extracts).values(values).returning({ id: extracts.id });
+        await recordAudit(tx, {
+          actor: req.issuedBy,
+          action: 'extract.issued',
+          subjectType: 'extract',
+          subjectId: inserted!.id,
+          data: { diplomaId: view.diploma.id, lang: req.lang, kid },
+          requestId: req.requestId,
+          at: req.now,
+        });
+        return inserted;
+      });
+    } catch (err) {
+      if (isUniqueViolation(err) && attempt < 3) continue;
+      throw err;
+    }
     return { id: row!.id, number: formatExtractNumber(canonicalNumber), pdf, credentialJwt, verifyUrl };
-  });
+  }
 }

@@ -11,7 +11,7 @@ import { setStatusBit } from './status-store.ts';
 export async function withdrawExtract(db: Database, req: { extractId: string; holderSubjectId: string; now: Date; requestId?: string }): Promise<void> {
   await db.transaction(async (tx) => {
     const [row] = await tx
-      .select({ id: extracts.id, state: extracts.state, revocationIndex: extracts.revocationIndex })
+      .select({ id: extracts.id, state: extracts.state, revocationList: extracts.revocationList, revocationIndex: extracts.revocationIndex })
       .from(extracts)
       .innerJoin(diplomas, eq(diplomas.id, extracts.diplomaId))
       .innerJoin(holders, eq(holders.id, diplomas.holderId))
@@ -20,8 +20,9 @@ export async function withdrawExtract(db: Database, req: { extractId: string; ho
     if (row.state !== 'active') {
       throw new AppError({ code: 'EXTRACT_NOT_ACTIVE', status: 409, title: 'The extract is no longer active', extra: { state: row.state } });
     }
-    await tx.update(extracts).set({ state: 'withdrawn', stateChangedAt: req.now }).where(eq(extracts.id, row.id));
-    await setStatusBit(tx, 'revocation', row.revocationIndex, true, req.now);
+    const changed = await tx.update(extracts).set({ state: 'withdrawn', stateChangedAt: req.now }).where(and(eq(extracts.id, row.id), eq(extracts.state, 'active'))).returning({ id: extracts.id });
+    if (!changed.length) throw new AppError({ code: 'EXTRACT_NOT_ACTIVE', status: 409, title: 'The extract is no longer active' });
+    await setStatusBit(tx, { listId: row.revocationList, index: row.revocationIndex }, true, req.now);
     await recordAudit(tx, { actor: `holder:${req.holderSubjectId}`, action: 'extract.withdrawn', subjectType: 'extract', subjectId: row.id, requestId: req.requestId, at: req.now });
   });
 }
@@ -34,13 +35,14 @@ export async function revokeExtractsOfDiplomas(tx: Tx, changes: Array<{ diplomaI
   if (!changes.length) return 0;
   const stateByDiploma = new Map(changes.map((c) => [c.diplomaId, c.newState]));
   const active = await tx
-    .select({ id: extracts.id, diplomaId: extracts.diplomaId, revocationIndex: extracts.revocationIndex })
+    .select({ id: extracts.id, diplomaId: extracts.diplomaId, revocationList: extracts.revocationList, revocationIndex: extracts.revocationIndex })
     .from(extracts)
     .where(and(inArray(extracts.diplomaId, [...stateByDiploma.keys()]), eq(extracts.state, 'active')));
   for (const e of active) {
     const state = stateByDiploma.get(e.diplomaId)!;
-    await tx.update(extracts).set({ state, stateChangedAt: now }).where(eq(extracts.id, e.id));
-    await setStatusBit(tx, 'revocation', e.revocationIndex, true, now);
+    const changed = await tx.update(extracts).set({ state, stateChangedAt: now }).where(and(eq(extracts.id, e.id), eq(extracts.state, 'active'))).returning({ id: extracts.id });
+    if (!changed.length) continue; // withdrawn meanwhile: its bit is set already
+    await setStatusBit(tx, { listId: e.revocationList, index: e.revocationIndex }, true, now);
     await recordAudit(tx, { actor, action: `extract.${state}`, subjectType: 'extract', subjectId: e.id, data: { diplomaId: e.diplomaId }, requestId, at: now });
   }
   return active.length;

@@ -1,48 +1,66 @@
-// The register's two status lists (revocation, suspension) in the database: a random free index per
+// The register's status lists (revocation, suspension) in the database: a random free index per
 // credential, and setting bits. Bit order as Bitstring Status List v1.0: index 0 is the most
 // significant bit of the first byte (PostgreSQL's set_bit counts from the least significant).
-import { and, eq, sql } from 'drizzle-orm';
+//
+// A list takes new credentials until it is half full, then the next list of that purpose opens:
+// random indexes stay cheap to find and every list keeps a large crowd to hide a credential in.
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { extracts, statusLists } from '../../db/schema.ts';
 import type { Tx } from '../database.ts';
 
 export const STATUS_LIST_ENTRIES = 131_072;
-export const STATUS_LISTS = { revocation: 'revocation-1', suspension: 'suspension-1' } as const;
-export type StatusPurpose = keyof typeof STATUS_LISTS;
+export type StatusPurpose = 'revocation' | 'suspension';
+export const statusListId = (purpose: StatusPurpose, sequence: number) => `${purpose}-${sequence}`;
+
+export interface StatusSlot {
+  listId: string;
+  index: number;
+}
+
+function newList(purpose: StatusPurpose, sequence: number) {
+  return { id: statusListId(purpose, sequence), purpose, sequence, size: STATUS_LIST_ENTRIES, bits: new Uint8Array(STATUS_LIST_ENTRIES / 8) };
+}
 
 export async function ensureStatusLists(db: Tx): Promise<void> {
-  await db
-    .insert(statusLists)
-    .values(
-      (Object.entries(STATUS_LISTS) as [StatusPurpose, string][]).map(([purpose, id]) => ({
-        id,
-        purpose,
-        size: STATUS_LIST_ENTRIES,
-        bits: new Uint8Array(STATUS_LIST_ENTRIES / 8),
-      })),
-    )
-    .onConflictDoNothing();
+  await db.insert(statusLists).values([newList('revocation', 1), newList('suspension', 1)]).onConflictDoNothing();
 }
 
-/** A uniformly random index of `listId` that no extract uses yet. */
-export async function allocateStatusIndex(db: Tx, purpose: StatusPurpose): Promise<number> {
-  const listId = STATUS_LISTS[purpose];
-  const column = purpose === 'revocation' ? extracts.revocationIndex : extracts.suspensionIndex;
-  const listColumn = purpose === 'revocation' ? extracts.revocationList : extracts.suspensionList;
-  for (let attempt = 0; attempt < 64; attempt++) {
-    const [r] = crypto.getRandomValues(new Uint32Array(1));
-    const index = r! % STATUS_LIST_ENTRIES; // 2^32 is a multiple of 2^17: unbiased
-    const [taken] = await db.select({ id: extracts.id }).from(extracts).where(and(eq(listColumn, listId), eq(column, index))).limit(1);
-    if (!taken) return index;
+/** A uniformly random unused index in the open list of `purpose`. */
+export async function allocateStatusSlot(db: Tx, purpose: StatusPurpose): Promise<StatusSlot> {
+  for (;;) {
+    const [open] = await db
+      .select({ id: statusLists.id, sequence: statusLists.sequence })
+      .from(statusLists)
+      .where(eq(statusLists.purpose, purpose))
+      .orderBy(desc(statusLists.sequence))
+      .limit(1);
+    if (!open) throw new Error(`no ${purpose} status list: run the bootstrap`);
+    const [claimed] = await db
+      .update(statusLists)
+      .set({ allocated: sql`${statusLists.allocated} + 1` })
+      .where(and(eq(statusLists.id, open.id), sql`${statusLists.allocated} < ${statusLists.size} / 2`))
+      .returning({ id: statusLists.id });
+    if (!claimed) {
+      await db.insert(statusLists).values(newList(purpose, open.sequence + 1)).onConflictDoNothing();
+      continue;
+    }
+    const listColumn = purpose === 'revocation' ? extracts.revocationList : extracts.suspensionList;
+    const indexColumn = purpose === 'revocation' ? extracts.revocationIndex : extracts.suspensionIndex;
+    for (let attempt = 0; attempt < 64; attempt++) {
+      const index = crypto.getRandomValues(new Uint32Array(1))[0]! % STATUS_LIST_ENTRIES; // 2^32 is a multiple of 2^17: unbiased
+      const [taken] = await db.select({ id: extracts.id }).from(extracts).where(and(eq(listColumn, open.id), eq(indexColumn, index))).limit(1);
+      if (!taken) return { listId: open.id, index };
+    }
+    throw new Error(`status list ${open.id} has no free index after 64 random tries`);
   }
-  throw new Error(`status list ${listId} has no free index left (64 random tries)`);
 }
 
-export async function setStatusBit(db: Tx, purpose: StatusPurpose, index: number, value: boolean, at: Date): Promise<void> {
-  const pgBit = Math.floor(index / 8) * 8 + (7 - (index % 8));
+export async function setStatusBit(db: Tx, slot: StatusSlot, value: boolean, at: Date): Promise<void> {
+  const pgBit = Math.floor(slot.index / 8) * 8 + (7 - (slot.index % 8));
   await db
     .update(statusLists)
     .set({ bits: sql`set_bit(${statusLists.bits}, ${pgBit}, ${value ? 1 : 0})`, version: sql`${statusLists.version} + 1`, updatedAt: at })
-    .where(eq(statusLists.id, STATUS_LISTS[purpose]));
+    .where(eq(statusLists.id, slot.listId));
 }
 
 export async function readStatusList(db: Tx, id: string) {

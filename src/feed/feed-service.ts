@@ -14,6 +14,8 @@ import { codeTypeForSector, kindsBySector, registerStartBySector, type Sector } 
 import { subjectIdForBsn } from '../domain/pseudonym.ts';
 import { sha256Hex } from '../lib/bytes.ts';
 import { canonicalJson } from '../lib/canonical-json.ts';
+import { isUniqueViolation } from '../lib/db-errors.ts';
+import { fingerprintSource } from './record-fingerprint.ts';
 import { revokeExtractsOfDiplomas } from '../extracts/extract-status.ts';
 import type { AnnulmentRecord, AwardRecord, CorrectionRecord, FeedOutcome, FeedRecord } from './schemas.ts';
 
@@ -37,15 +39,23 @@ export async function applyRecord(db: Database | Tx, ctx: FeedContext, record: F
 
 /** Applies records in order; one result per record. Only unexpected failures throw. */
 export async function applyRecords(db: Database | Tx, ctx: FeedContext, records: FeedRecord[]): Promise<RecordResult[]> {
-  const hashes = await Promise.all(records.map((r) => sha256Hex(canonicalJson(r))));
   const subjectIds = await Promise.all(records.map((r) => (r.type === 'annulment' ? undefined : subjectIdForBsn(ctx.pseudonymSecret, r.holder.bsn))));
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`feed:${ctx.brin}`}))`);
-    const plan = new BatchPlan(ctx, await loadView(tx, ctx.brin, records, subjectIds));
-    const results = records.map((record, i) => plan.apply(record, hashes[i]!, subjectIds[i]));
-    await plan.write(tx);
-    return results;
-  });
+  const hashes = await Promise.all(records.map((r, i) => sha256Hex(canonicalJson(fingerprintSource(r, subjectIds[i])))));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`feed:${ctx.brin}`}))`);
+        const plan = new BatchPlan(ctx, await loadView(tx, ctx.brin, records, subjectIds));
+        const results = records.map((record, i) => plan.apply(record, hashes[i]!, subjectIds[i]));
+        await plan.write(tx);
+        return results;
+      });
+    } catch (err) {
+      // another institution's batch created one of our new holders meanwhile (the advisory lock is
+      // per institution): plan again, this time finding that holder
+      if (!isUniqueViolation(err) || attempt >= 2) throw err;
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -44,9 +44,11 @@ export function limitBodies(defaultLimit: number, largeLimit: number, isLarge: (
   const large = bodyLimit({ maxSize: largeLimit, onError: (c) => problemResponse(c, problems.payloadTooLarge(largeLimit)) });
   return (c, next) => {
     // hono's bodyLimit rebuilds the Request around a counting stream, which undici refuses for a
-    // bodiless DELETE: nothing to limit there anyway (HTTP/1.1: no length, not chunked = no body)
+    // bodiless GET/DELETE: nothing to limit there. A POST/PUT/PATCH is always limited (HTTP/2 and
+    // Workers requests may stream a body without either header).
     const length = c.req.header('content-length');
-    if (c.req.raw.body === null || length === '0' || (!length && !c.req.header('transfer-encoding'))) return next();
+    const bodiless = c.req.raw.body === null || length === '0' || (!length && !c.req.header('transfer-encoding') && !['POST', 'PUT', 'PATCH'].includes(c.req.method));
+    if (bodiless) return next();
     return isLarge(c.req.path) ? large(c, next) : small(c, next);
   };
 }

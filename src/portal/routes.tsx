@@ -3,7 +3,7 @@
 import { Hono, type Context } from 'hono';
 import { and, desc, eq } from 'drizzle-orm';
 import type { AppDeps, AppEnv } from '../deps.ts';
-import { diplomas, extracts, holders, institutions, programmes } from '../../db/schema.ts';
+import { diplomas, extracts, holders, institutions, programmes, verificationEvents } from '../../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { Layout } from '../web/layout.tsx';
 import { pickLang, type Lang } from '../web/lang.ts';
@@ -11,7 +11,7 @@ import { beginLogin, completeLogin, OidcError, type OidcClientConfig } from '../
 import { csrfOk, currentSession, endSession, rememberLogin, startSession, takeLogin, type Session } from '../auth/sessions.ts';
 import { issueExtract, type ExtractIssuer } from '../extracts/extract-service.ts';
 import { withdrawExtract } from '../extracts/extract-status.ts';
-import { formatExtractNumber } from '../extracts/extract-number.ts';
+import { formatExtractNumber, parseExtractNumber } from '../extracts/extract-number.ts';
 import { portalTexts, type PortalTexts } from './texts.ts';
 
 type PortalEnv = AppEnv & { Variables: AppEnv['Variables'] & { session: Session; lang: Lang } };
@@ -68,8 +68,15 @@ export function portalRoutes() {
     const lang = pickLang(c);
     const config = oidcConfig(deps);
     if (!config) return errorPage(c, 503, portalTexts[lang].errors.unavailable);
-    const login = await beginLogin(config, { uiLocales: lang });
-    await rememberLogin(deps.db, c, { state: login.state, nonce: login.nonce, codeVerifier: login.codeVerifier, returnTo: safeReturnTo(c.req.query('returnTo')), lang }, deps.clock.now());
+    let login: Awaited<ReturnType<typeof beginLogin>>;
+    try {
+      login = await beginLogin(config, { uiLocales: lang });
+    } catch (err) {
+      if (!(err instanceof OidcError)) throw err;
+      deps.logger.warn('login_unavailable', { requestId: c.get('requestId'), code: err.code });
+      return errorPage(c, 503, portalTexts[lang].errors.unavailable);
+    }
+    await rememberLogin(deps.db, c, { state: login.state, nonce: login.nonce, codeVerifier: login.codeVerifier, returnTo: safeReturnTo(c.req.query('returnTo')), lang }, deps.clock.now(), deps.config.publicBaseUrl);
     return c.redirect(login.authorizationUrl, 302);
   });
 
@@ -84,7 +91,7 @@ export function portalRoutes() {
     if (!attempt) return errorPage(c, 400, portalTexts[lang].errors.loginFailed);
     try {
       const login = await completeLogin(config, { callbackUrl: c.req.url.replace(new URL(c.req.url).origin, deps.config.publicBaseUrl), expected: attempt, now });
-      await startSession(deps.db, c, login.subject, now, deps.config.sessionTtlMinutes);
+      await startSession(deps.db, c, login.subject, now, deps.config.sessionTtlMinutes, deps.config.publicBaseUrl);
       deps.logger.info('login', { requestId: c.get('requestId') });
       return c.redirect(attempt.returnTo, 302);
     } catch (err) {
@@ -143,7 +150,16 @@ export function portalRoutes() {
       .innerJoin(programmes, eq(programmes.id, diplomas.programmeId))
       .where(eq(holders.subjectId, session.subjectId))
       .orderBy(desc(extracts.issuedAt));
-    const flash = c.req.query('withdrawn');
+    const looked = await db
+      .select({ at: verificationEvents.at, entrance: verificationEvents.entrance, number: extracts.number })
+      .from(verificationEvents)
+      .innerJoin(extracts, eq(extracts.id, verificationEvents.extractId))
+      .innerJoin(diplomas, eq(diplomas.id, extracts.diplomaId))
+      .innerJoin(holders, eq(holders.id, diplomas.holderId))
+      .where(eq(holders.subjectId, session.subjectId))
+      .orderBy(desc(verificationEvents.at))
+      .limit(100);
+    const flash = parseExtractNumber(c.req.query('withdrawn') ?? '');
     return c.html(
       <PortalPage lang={lang} t={t} title={t.portalTitle} session={session} path="/portal/">
         <h1>{t.myDiplomas}</h1>
@@ -200,7 +216,19 @@ export function portalRoutes() {
           </table>
         )}
         <h2>{t.whoLooked}</h2>
-        <p>{t.nobodyLooked}</p>
+        {looked.length === 0 ? (
+          <p>{t.nobodyLooked}</p>
+        ) : (
+          <table>
+            <caption class="visually-hidden">{t.whoLooked}</caption>
+            <thead><tr><th scope="col">{t.date}</th><th scope="col">{t.number}</th><th scope="col">{t.entrance}</th></tr></thead>
+            <tbody>
+              {looked.map((v) => (
+                <tr><td>{formatMoment(v.at, lang)}</td><td><code>{formatExtractNumber(v.number)}</code></td><td>{t.entranceName[v.entrance] ?? v.entrance}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </PortalPage>,
     );
   });
@@ -308,6 +336,10 @@ export function portalRoutes() {
   });
 
   return router;
+}
+
+function formatMoment(at: Date, lang: Lang): string {
+  return new Intl.DateTimeFormat(lang === 'nl' ? 'nl-NL' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Amsterdam' }).format(at);
 }
 
 function formatDay(iso: string, lang: Lang): string {

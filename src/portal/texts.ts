@@ -36,6 +36,8 @@ const nl = {
   withdrawn: (n: string) => `Uittreksel ${n} is ingetrokken. Wie het controleert, ziet dat het niet meer geldig is.`,
   whoLooked: 'Wie heeft mijn gegevens bekeken',
   nobodyLooked: 'Niemand heeft uw uittreksels gecontroleerd.',
+  entrance: 'Hoe',
+  entranceName: { qr: 'QR-code gescand', number: 'Nummer ingetypt', upload: 'PDF geüpload', api: 'Via de API' } as Record<string, string>,
   back: 'Terug naar mijn diploma’s',
   langName: { nl: 'Nederlands', en: 'Engels' } as Record<string, string>,
   errors: {
@@ -88,6 +90,8 @@ const en: Texts = {
   withdrawn: (n: string) => `Extract ${n} has been withdrawn. Anyone who checks it will see it is no longer valid.`,
   whoLooked: 'Who looked at my data',
   nobodyLooked: 'Nobody has verified your extracts.',
+  entrance: 'How',
+  entranceName: { qr: 'QR code scanned', number: 'Number typed in', upload: 'PDF uploaded', api: 'Through the API' },
   back: 'Back to my diplomas',
   langName: { nl: 'Dutch', en: 'English' },
   errors: {

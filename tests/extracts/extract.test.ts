@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import * as ed from '@noble/ed25519';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { diplomas, extracts, holders, institutions, programmes } from '../../db/schema.ts';
+import { diplomas, extracts, holders, institutions, programmes, statusLists } from '../../db/schema.ts';
 import { issueExtract, type ExtractIssuer } from '../../src/extracts/extract-service.ts';
 import { withdrawExtract } from '../../src/extracts/extract-status.ts';
 import { decodeStatusList } from '../../src/credentials/status-list.ts';
@@ -178,5 +178,18 @@ describeEachDatabase('signed extracts', (getDb) => {
     const res = await app.fetch('/status/revocation-1');
     const bits = await decodeStatusList((decodeJwt(await res.text()) as any).credentialSubject.encodedList);
     expect((bits[row!.revocationIndex >> 3]! >> (7 - (row!.revocationIndex & 7))) & 1).toBe(1);
+  });
+
+  it('opens the next status list when the open one is half full', async () => {
+    await getDb().db.update(statusLists).set({ allocated: 65_536 }).where(eq(statusLists.id, 'revocation-1'));
+    const d = await diplomaOf('mbo');
+    const extract = await issueExtract(getDb().db, issuer, { diplomaId: d.id, lang: 'nl', issuedBy: 'holder', now: new Date(TEST_NOW) });
+    const vc = decodeJwt(extract.credentialJwt) as Record<string, any>;
+    const entries = Object.fromEntries(vc.credentialStatus.map((s: any) => [s.statusPurpose, s.statusListCredential]));
+    expect(entries).toEqual({ revocation: 'http://register.test/status/revocation-2', suspension: 'http://register.test/status/suspension-1' });
+    const res = await app.fetch('/status/revocation-2');
+    expect(res.status).toBe(200);
+    expect((decodeJwt(await res.text()) as any).id).toBe('http://register.test/status/revocation-2');
+    expect((await app.fetch('/status/revocation-9')).status).toBe(404);
   });
 });

@@ -7,6 +7,10 @@ import { subjectIdForBsn } from '../../src/domain/pseudonym.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { startApp, type RunningApp } from '../support/app.ts';
 import { TEST_PSEUDONYM_SECRET } from '../support/constants.ts';
+import { feedRecordSchema } from '../../src/feed/schemas.ts';
+import { fingerprintSource } from '../../src/feed/record-fingerprint.ts';
+import { canonicalJson } from '../../src/lib/canonical-json.ts';
+import { sha256Hex } from '../../src/lib/bytes.ts';
 
 // ROC van Amsterdam (mbo) and the Universiteit van Amsterdam (wo) are in the demo reference data.
 const MBO = { brin: '25LF', location: '00' };
@@ -64,6 +68,11 @@ describeEachDatabase('institution feed', (getDb) => {
     expect(events).toHaveLength(1);
     expect(events[0]!.actor).toBe('institution:25LF');
     expect(JSON.stringify(events[0]!.data)).not.toMatch(/Łukasz|Øverby|999990019/);
+    // the idempotency hash covers the pseudonym, not the BSN (a BSN hash could be brute-forced)
+    const [fr] = await getDb().db.select().from(feedRecords).where(eq(feedRecords.reference, 'T-AWARD-1'));
+    const parsed = feedRecordSchema.parse(award('T-AWARD-1'));
+    expect(fr!.recordHash).not.toBe(await sha256Hex(canonicalJson(parsed)));
+    expect(fr!.recordHash).toBe(await sha256Hex(canonicalJson(fingerprintSource(parsed, h!.subjectId))));
   });
 
   it('is idempotent on the reference: the same record again is 200 unchanged, another record is 409', async () => {

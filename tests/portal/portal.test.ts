@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
-import { diplomas, extracts, holders, programmes } from '../../db/schema.ts';
+import { diplomas, extracts, holders, programmes, verificationEvents } from '../../db/schema.ts';
 import { startDevOpenIdProvider, type DevOpenIdProvider } from '../../dev/oidc-provider.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { startApp, type RunningApp } from '../support/app.ts';
@@ -147,6 +147,16 @@ describeEachDatabase('graduate portal', (getDb) => {
     expect(after).toContain('Withdrawn by you');
     const again = await post(jar, withdrawActions[0]!, { csrf: csrfOf(list) });
     expect(again.status).toBe(409);
+
+    // "who looked": the verification log (filled by the verifier) shows when and how, never who
+    expect(after).toContain('Nobody has verified your extracts.');
+    const [mine] = await getDb().db.select({ id: extracts.id, number: extracts.number }).from(extracts).innerJoin(diplomas, eq(diplomas.id, extracts.diplomaId)).where(eq(diplomas.holderId, holder.id)).limit(1);
+    await getDb().db.insert(verificationEvents).values({ extractId: mine!.id, at: new Date('2026-11-20T09:30:00Z'), entrance: 'qr' });
+    const looked = await (await get(jar, '/portal/')).text();
+    expect(looked).toContain('QR code scanned');
+    expect(looked).toContain('20 November 2026');
+    const otherJar = await logIn(other!, 'en');
+    expect(await (await get(otherJar, '/portal/')).text()).toContain('Nobody has verified your extracts.');
   });
 
   it('refuses forms without the CSRF token, an unsupported language and someone else’s diploma, changing nothing', async () => {
