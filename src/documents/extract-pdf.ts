@@ -94,6 +94,12 @@ const FONT_RESOURCE: Record<FontKey, string> = { regular: '/F1', bold: '/F2' };
 // ---------------------------------------------------------------------------------------------
 
 export async function renderExtractPdf(model: ExtractModel, assets: PreparedAssets): Promise<Uint8Array> {
+  const doc = await buildExtractDocument(model, assets);
+  return doc.save({ useObjectStreams: false, addDefaultPage: false, objectsPerTick: Infinity, updateFieldAppearances: false });
+}
+
+/** The extract as an unsaved pdf-lib document: the seal can then save it once (sealPdfDocument). */
+export async function buildExtractDocument(model: ExtractModel, assets: PreparedAssets): Promise<PDFDocument> {
   const t = extractTexts[model.lang];
   const writer = new DocumentWriter(assets);
 
@@ -108,7 +114,7 @@ export async function renderExtractPdf(model: ExtractModel, assets: PreparedAsse
   const doc = await PDFDocument.create({ updateMetadata: false });
   await writer.writeInto(doc);
   await setMetadataAndAttachment(doc, model, t);
-  return doc.save({ useObjectStreams: false, addDefaultPage: false, objectsPerTick: Infinity, updateFieldAppearances: false });
+  return doc;
 }
 
 /** Lays out all pages (footers come after, when the page count is known). */

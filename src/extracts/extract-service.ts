@@ -12,8 +12,8 @@ import type { SigningKeyPair } from '../signing-keys/signing-key.ts';
 import { buildDiplomaCredential } from '../credentials/diploma-credential.ts';
 import { diplomaContextUrl } from '../credentials/context.ts';
 import { signCredential } from '../credentials/vc-jwt.ts';
-import { renderExtractPdf, type PreparedAssets } from '../documents/extract-pdf.ts';
-import { sealPdf, type SealKey } from '../documents/pdf-seal.ts';
+import { buildExtractDocument, type PreparedAssets } from '../documents/extract-pdf.ts';
+import { sealPdfDocument, type SealKey } from '../documents/pdf-seal.ts';
 import { generateExtractNumber, formatExtractNumber } from './extract-number.ts';
 import { allocateStatusSlot } from './status-store.ts';
 import { isUniqueViolation } from '../lib/db-errors.ts';
@@ -117,7 +117,7 @@ export async function issueExtract(
       },
     );
     const credentialJwt = await signCredential(credential, key);
-    const unsealed = await renderExtractPdf(
+    const document = await buildExtractDocument(
       {
         ...subject,
         lang: req.lang,
@@ -130,7 +130,7 @@ export async function issueExtract(
       },
       issuer.documentAssets,
     );
-    const pdf = await sealPdf(unsealed, issuer.seal, { signingTime: req.now, reason: req.lang === 'nl' ? 'Uittreksel diplomaregister' : 'Extract from the diploma register', location: 'NL' });
+    const pdf = await sealPdfDocument(document, issuer.seal, { signingTime: req.now, reason: req.lang === 'nl' ? 'Uittreksel diplomaregister' : 'Extract from the diploma register', location: 'NL' });
     const values = {
       number: canonicalNumber,
       secretHash: await sha256Hex(secret),

@@ -28,20 +28,21 @@ export async function ensureStatusLists(db: Tx): Promise<void> {
 /** A uniformly random unused index in the open list of `purpose`. */
 export async function allocateStatusSlot(db: Tx, purpose: StatusPurpose): Promise<StatusSlot> {
   for (;;) {
+    // claim an entry of the newest list of this purpose, if it is still under half full
     const [open] = await db
-      .select({ id: statusLists.id, sequence: statusLists.sequence })
-      .from(statusLists)
-      .where(eq(statusLists.purpose, purpose))
-      .orderBy(desc(statusLists.sequence))
-      .limit(1);
-    if (!open) throw new Error(`no ${purpose} status list: run the bootstrap`);
-    const [claimed] = await db
       .update(statusLists)
       .set({ allocated: sql`${statusLists.allocated} + 1` })
-      .where(and(eq(statusLists.id, open.id), sql`${statusLists.allocated} < ${statusLists.size} / 2`))
+      .where(
+        and(
+          eq(statusLists.id, sql`(select ${statusLists.id} from ${statusLists} where ${statusLists.purpose} = ${purpose} order by ${statusLists.sequence} desc limit 1)`),
+          sql`${statusLists.allocated} < ${statusLists.size} / 2`,
+        ),
+      )
       .returning({ id: statusLists.id });
-    if (!claimed) {
-      await db.insert(statusLists).values(newList(purpose, open.sequence + 1)).onConflictDoNothing();
+    if (!open) {
+      const [newest] = await db.select({ sequence: statusLists.sequence }).from(statusLists).where(eq(statusLists.purpose, purpose)).orderBy(desc(statusLists.sequence)).limit(1);
+      if (!newest) throw new Error(`no ${purpose} status list: run the bootstrap`);
+      await db.insert(statusLists).values(newList(purpose, newest.sequence + 1)).onConflictDoNothing();
       continue;
     }
     const listColumn = purpose === 'revocation' ? extracts.revocationList : extracts.suspensionList;
