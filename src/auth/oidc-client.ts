@@ -5,7 +5,7 @@
 // hands them back to completeLogin; this module keeps no per-login state itself.
 import { createRemoteJWKSet, customFetch, errors as joseErrors, jwtVerify } from 'jose';
 import type { JWTPayload, JWTVerifyGetKey } from 'jose';
-import { base64url } from '../lib/bytes.ts';
+import { base64url, constantTimeEqual, randomToken } from '../lib/bytes.ts';
 
 export interface OidcClientConfig {
   /** the Issuer Identifier, exactly as the provider's discovery document states it */
@@ -383,21 +383,6 @@ function scopeFor(config: OidcClientConfig): string {
   return [...new Set(['openid', ...scopes])].join(' ');
 }
 
-/** 256 bits from the Web Crypto RNG, base64url: used for state, nonce and code_verifier. */
-function randomToken(): string {
-  return base64url(crypto.getRandomValues(new Uint8Array(32)));
-}
-
-function constantTimeEqual(a: string, b: string): boolean {
-  const encoder = new TextEncoder();
-  const left = encoder.encode(a);
-  const right = encoder.encode(b);
-  // Only the length can leak, and our values have a fixed length.
-  if (left.length !== right.length) return false;
-  let difference = 0;
-  for (let i = 0; i < left.length; i++) difference |= left[i]! ^ right[i]!;
-  return difference === 0;
-}
 
 function formEncode(value: string): string {
   return encodeURIComponent(value).replace(/%20/g, '+');

@@ -5,7 +5,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { loginAttempts, sessions } from '../../db/schema.ts';
 import type { Tx } from '../database.ts';
-import { base64url, sha256Hex } from '../lib/bytes.ts';
+import { constantTimeEqual, randomToken, sha256Hex } from '../lib/bytes.ts';
 
 export const SESSION_COOKIE = 'dr_session';
 export const LOGIN_COOKIE = 'dr_login';
@@ -17,7 +17,6 @@ export interface Session {
   expiresAt: Date;
 }
 
-const randomToken = () => base64url(crypto.getRandomValues(new Uint8Array(32)));
 
 /** Secure unless the register's public URL is plain-HTTP localhost (development); never from the Host header. */
 function cookieOptions(publicBaseUrl: string, maxAgeSeconds: number) {
@@ -73,8 +72,5 @@ export async function takeLogin(db: Tx, c: Context, now: Date) {
 export function csrfOk(c: Context, session: Session, formToken: unknown, publicBaseUrl: string): boolean {
   const origin = c.req.header('origin');
   if (origin && origin !== new URL(publicBaseUrl).origin && origin !== new URL(c.req.url).origin) return false;
-  if (typeof formToken !== 'string' || formToken.length !== session.csrfToken.length) return false;
-  let diff = 0;
-  for (let i = 0; i < formToken.length; i++) diff |= formToken.charCodeAt(i) ^ session.csrfToken.charCodeAt(i);
-  return diff === 0;
+  return typeof formToken === 'string' && constantTimeEqual(formToken, session.csrfToken);
 }

@@ -3,7 +3,7 @@
 import { eq } from 'drizzle-orm';
 import { institutionApiKeys, institutions } from '../../db/schema.ts';
 import type { Tx } from '../database.ts';
-import { base64url, sha256Hex } from '../lib/bytes.ts';
+import { base64url, constantTimeEqual, sha256Hex } from '../lib/bytes.ts';
 import { problems } from '../errors.ts';
 import { recordAudit } from '../audit/audit.ts';
 
@@ -34,11 +34,4 @@ export async function authenticateApiKey(db: Tx, authorization: string | undefin
 function randomPrefix(): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
   return [...crypto.getRandomValues(new Uint8Array(10))].map((b) => alphabet[b % 36]).join('');
-}
-
-function constantTimeEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
 }
