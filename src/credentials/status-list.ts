@@ -213,31 +213,3 @@ export function isoSeconds(date: Date): string {
   if (Number.isNaN(date.getTime())) throw new TypeError('invalid date');
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
-
-/**
- * A uniformly random index that is not taken yet. Random probes first (cheap while the list is
- * mostly free); when they keep hitting taken entries, counts the free ones and picks one of them
- * uniformly, so a nearly full list still terminates and stays uniform.
- */
-export function pickFreeIndex(
-  isTaken: (index: number) => boolean,
-  size: number = STATUS_LIST_SIZE,
-  random: () => number = cryptoRandom,
-): number {
-  if (!Number.isInteger(size) || size <= 0) throw new RangeError('size must be a positive integer');
-  const draw = (n: number) => Math.min(n - 1, Math.floor(random() * n));
-  for (let attempt = 0; attempt < 64; attempt++) {
-    const index = draw(size);
-    if (!isTaken(index)) return index;
-  }
-  const free: number[] = [];
-  for (let i = 0; i < size; i++) if (!isTaken(i)) free.push(i);
-  if (free.length === 0) throw new StatusListError('STATUS_LIST_FULL', `all ${size} entries of the status list are taken`);
-  return free[draw(free.length)]!;
-}
-
-/** A uniform number in [0, 1) with 53 bits from Web Crypto. */
-export function cryptoRandom(): number {
-  const [hi, lo] = crypto.getRandomValues(new Uint32Array(2)) as unknown as [number, number];
-  return ((hi >>> 5) * 2 ** 26 + (lo >>> 6)) / 2 ** 53;
-}

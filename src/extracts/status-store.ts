@@ -7,9 +7,8 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { extracts, statusLists } from '../../db/schema.ts';
 import type { Tx } from '../database.ts';
+import { STATUS_LIST_SIZE, type StatusPurpose } from '../credentials/status-list.ts';
 
-export const STATUS_LIST_ENTRIES = 131_072;
-export type StatusPurpose = 'revocation' | 'suspension';
 export const statusListId = (purpose: StatusPurpose, sequence: number) => `${purpose}-${sequence}`;
 
 export interface StatusSlot {
@@ -18,7 +17,7 @@ export interface StatusSlot {
 }
 
 function newList(purpose: StatusPurpose, sequence: number) {
-  return { id: statusListId(purpose, sequence), purpose, sequence, size: STATUS_LIST_ENTRIES, bits: new Uint8Array(STATUS_LIST_ENTRIES / 8) };
+  return { id: statusListId(purpose, sequence), purpose, sequence, size: STATUS_LIST_SIZE, bits: new Uint8Array(STATUS_LIST_SIZE / 8) };
 }
 
 export async function ensureStatusLists(db: Tx): Promise<void> {
@@ -48,7 +47,7 @@ export async function allocateStatusSlot(db: Tx, purpose: StatusPurpose): Promis
     const listColumn = purpose === 'revocation' ? extracts.revocationList : extracts.suspensionList;
     const indexColumn = purpose === 'revocation' ? extracts.revocationIndex : extracts.suspensionIndex;
     for (let attempt = 0; attempt < 64; attempt++) {
-      const index = crypto.getRandomValues(new Uint32Array(1))[0]! % STATUS_LIST_ENTRIES; // 2^32 is a multiple of 2^17: unbiased
+      const index = crypto.getRandomValues(new Uint32Array(1))[0]! % STATUS_LIST_SIZE; // 2^32 is a multiple of 2^17: unbiased
       const [taken] = await db.select({ id: extracts.id }).from(extracts).where(and(eq(listColumn, open.id), eq(indexColumn, index))).limit(1);
       if (!taken) return { listId: open.id, index };
     }

@@ -10,7 +10,6 @@ import {
   buildStatusListEntry,
   decodeStatusList,
   encodeStatusList,
-  pickFreeIndex,
 } from '../../src/credentials/status-list.ts';
 
 const vectorJson = <T>(path: string): T =>
@@ -187,46 +186,5 @@ describe('buildStatusListCredential', () => {
       statusListCredential: 'https://register.example/status/s/3',
     });
     expect(() => buildStatusListEntry('revocation', { listUrl: 'https://x.example/s', index: -1 })).toThrow(StatusListError);
-  });
-});
-
-describe('pickFreeIndex', () => {
-  it('returns the index the random draw points at when it is free', () => {
-    expect(pickFreeIndex(() => false, 1000, () => 0.4321)).toBe(432);
-    expect(pickFreeIndex(() => false, 1000, () => 0.999_999_9)).toBe(999);
-  });
-
-  it('skips taken indices', () => {
-    const draws = [0.1, 0.2, 0.3];
-    const taken = new Set([100, 200]);
-    expect(pickFreeIndex((i) => taken.has(i), 1000, () => draws.shift()!)).toBe(300);
-  });
-
-  it('finds the last free index of a nearly full list, whatever the draws', () => {
-    expect(pickFreeIndex((i) => i !== 77_777, STATUS_LIST_SIZE, () => 0.5)).toBe(77_777);
-  });
-
-  it('stays uniform over the free indices when it falls back to counting', () => {
-    // 4 free of 1,000: random probes (always 0.5 → 500, taken) fail, then the k-th free one is chosen
-    const free = [3, 400, 600, 999];
-    const isTaken = (i: number) => !free.includes(i);
-    const picks = [0, 0.25, 0.5, 0.75].map((r) => {
-      let calls = 0;
-      return pickFreeIndex(isTaken, 1000, () => (++calls <= 64 ? 0.5 : r));
-    });
-    expect(picks).toEqual(free);
-  });
-
-  it('throws STATUS_LIST_FULL when nothing is free', () => {
-    expect(() => pickFreeIndex(() => true, 4096)).toThrow(expect.objectContaining({ code: 'STATUS_LIST_FULL' }));
-  });
-
-  it('uses Web Crypto randomness by default and spreads over the whole list', () => {
-    const picks = Array.from({ length: 2000 }, () => pickFreeIndex(() => false));
-    expect(picks.every((i) => Number.isInteger(i) && i >= 0 && i < STATUS_LIST_SIZE)).toBe(true);
-    // eight equal buckets, 2,000 draws: each bucket is expected 250 times; 150 is > 6 sigma below
-    const buckets = new Array(8).fill(0);
-    for (const i of picks) buckets[Math.floor(i / (STATUS_LIST_SIZE / 8))]++;
-    expect(Math.min(...buckets)).toBeGreaterThan(150);
   });
 });
