@@ -59,7 +59,8 @@ export async function generateSealChain(now = new Date()): Promise<SealChain> {
 async function pkcs8Pem(key: CryptoKey): Promise<string> {
   const der = new Uint8Array(await crypto.subtle.exportKey('pkcs8', key));
   const b64 = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n');
-  return `-----BEGIN PRIVATE KEY-----\n${b64}\n-----END PRIVATE KEY-----\n`;
+  const label = 'PRIVATE KEY'; // PKCS#8
+  return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
 function randomSerial(): string {
