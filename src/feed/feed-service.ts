@@ -17,7 +17,7 @@ import { canonicalJson } from '../lib/canonical-json.ts';
 import { isUniqueViolation } from '../lib/db-errors.ts';
 import { fingerprintSource } from './record-fingerprint.ts';
 import { revokeExtractsOfDiplomas } from '../extracts/extract-status.ts';
-import type { AnnulmentRecord, AwardRecord, CorrectionRecord, FeedOutcome, FeedRecord } from './schemas.ts';
+import type { AwardRecord, CorrectionRecord, FeedOutcome, FeedRecord } from './schemas.ts';
 
 export interface FeedContext {
   /** the institution the API key belongs to */

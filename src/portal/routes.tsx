@@ -58,8 +58,6 @@ function errorPage(c: Context<PortalEnv>, status: 400 | 403 | 404 | 409 | 503, m
   );
 }
 
-const fullName = (h: { givenNames: string; prefix: string | null; familyName: string }) => [h.givenNames, h.prefix, h.familyName].filter(Boolean).join(' ');
-
 export function portalRoutes() {
   const router = new Hono<PortalEnv>();
 
