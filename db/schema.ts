@@ -243,6 +243,8 @@ export const extracts = pgTable(
     /** "holder" or "operator:<name>" */
     issuedBy: text('issued_by').notNull(),
     credentialId: text('credential_id').notNull(),
+    /** the issued vc+jwt, so the QR and number entrances can verify what was handed out (null only for extracts from before it was kept) */
+    credentialJwt: text('credential_jwt'),
     revocationList: text('revocation_list').notNull().references(() => statusLists.id),
     revocationIndex: integer('revocation_index').notNull(),
     suspensionList: text('suspension_list').notNull().references(() => statusLists.id),

@@ -12,6 +12,7 @@ import { BULK_PATH, feedRoutes } from './feed/routes.ts';
 import { docsRoutes } from './docs/routes.tsx';
 import { homeRoutes } from './web/home.tsx';
 import { statusRoutes } from './extracts/status-routes.ts';
+import { createStatusListPublisher } from './extracts/status-publisher.ts';
 import { portalRoutes } from './portal/routes.tsx';
 
 export const API_VERSION = '0.1.0';
@@ -46,7 +47,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes());
   app.route('/', signingKeyRoutes());
   app.route('/', feedRoutes());
-  app.route('/', statusRoutes());
+  const statusLists = createStatusListPublisher();
+  app.route('/', statusRoutes(statusLists));
   app.route('/', portalRoutes());
 
   const openApiConfig = {

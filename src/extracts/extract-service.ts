@@ -16,6 +16,7 @@ import { buildExtractDocument, type PreparedAssets } from '../documents/extract-
 import { sealPdfDocument, type SealKey } from '../documents/pdf-seal.ts';
 import { generateExtractNumber, formatExtractNumber } from './extract-number.ts';
 import { allocateStatusSlot } from './status-store.ts';
+import { statusListUrl } from './status-publisher.ts';
 import { isUniqueViolation } from '../lib/db-errors.ts';
 
 export type ExtractLanguage = 'nl' | 'en';
@@ -37,8 +38,6 @@ export interface IssuedExtract {
   credentialJwt: string;
   verifyUrl: string;
 }
-
-export const statusListUrl = (baseUrl: string, listId: string) => `${baseUrl}/status/${listId}`;
 
 /** The diploma with everything an extract prints. */
 export async function loadDiplomaView(db: Tx, diplomaId: string) {
@@ -139,6 +138,7 @@ export async function issueExtract(
       issuedAt: req.now,
       issuedBy: req.issuedBy,
       credentialId: `urn:uuid:${credentialId}`,
+      credentialJwt,
       revocationList: revocation.listId,
       revocationIndex: revocation.index,
       suspensionList: suspension.listId,

@@ -103,7 +103,7 @@ describeEachDatabase('signed extracts', (getDb) => {
 
     // the record
     const [row] = await getDb().db.select().from(extracts).where(eq(extracts.id, extract.id));
-    expect(row).toMatchObject({ lang: 'en', state: 'active', diplomaId: d.id, credentialId: vc.id });
+    expect(row).toMatchObject({ lang: 'en', state: 'active', diplomaId: d.id, credentialId: vc.id, credentialJwt: jwt });
     expect(row!.secretHash).toMatch(/^[0-9a-f]{64}$/);
     expect(extract.verifyUrl).not.toContain(row!.secretHash);
     const sha = execFileSync('sha256sum', [file], { encoding: 'utf8' }).split(' ')[0];
