@@ -22,7 +22,7 @@ export async function bootstrapRegister(
   const { db } = database;
   const warnings: string[] = [];
   await database.migrate();
-  await ensureStatusLists(db);
+  await ensureStatusLists(db, opts.now);
 
   let kid = await activeKid(db);
   const newest = opts.signingKeys.at(-1);

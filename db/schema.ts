@@ -256,6 +256,7 @@ export const extracts = pgTable(
   },
   (t) => [
     uniqueIndex('extracts_number_uq').on(t.number),
+    uniqueIndex('extracts_credential_uq').on(t.credentialId),
     uniqueIndex('extracts_revocation_entry_uq').on(t.revocationList, t.revocationIndex),
     uniqueIndex('extracts_suspension_entry_uq').on(t.suspensionList, t.suspensionIndex),
     index('extracts_diploma_idx').on(t.diplomaId),

@@ -13,6 +13,7 @@ import { docsRoutes } from './docs/routes.tsx';
 import { homeRoutes } from './web/home.tsx';
 import { statusRoutes } from './extracts/status-routes.ts';
 import { createStatusListPublisher } from './extracts/status-publisher.ts';
+import { verifierRoutes } from './verifier/routes.ts';
 import { portalRoutes } from './portal/routes.tsx';
 
 export const API_VERSION = '0.1.0';
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', feedRoutes());
   const statusLists = createStatusListPublisher();
   app.route('/', statusRoutes(statusLists));
+  app.route('/', verifierRoutes(statusLists));
   app.route('/', portalRoutes());
 
   const openApiConfig = {

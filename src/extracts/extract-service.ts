@@ -94,8 +94,8 @@ export async function issueExtract(
   // Two issuances drawing the same free index (rare: lists stay under half full) collide on the
   // unique index at insert; the loser starts over.
   for (let attempt = 0; ; attempt++) {
-    const revocation = await allocateStatusSlot(db, 'revocation');
-    const suspension = await allocateStatusSlot(db, 'suspension');
+    const revocation = await allocateStatusSlot(db, 'revocation', req.now);
+    const suspension = await allocateStatusSlot(db, 'suspension', req.now);
     const profile = view.diploma.profile ? view.programme.profiles.find((p) => p.code === view.diploma.profile) ?? null : null;
     const subject = {
       holder: { givenNames: view.holder.givenNames, prefix: view.holder.prefix, familyName: view.holder.familyName, birthDate: view.holder.birthDate },

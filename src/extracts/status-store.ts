@@ -16,16 +16,16 @@ export interface StatusSlot {
   index: number;
 }
 
-function newList(purpose: StatusPurpose, sequence: number) {
-  return { id: statusListId(purpose, sequence), purpose, sequence, size: STATUS_LIST_SIZE, bits: new Uint8Array(STATUS_LIST_SIZE / 8) };
+function newList(purpose: StatusPurpose, sequence: number, now: Date) {
+  return { id: statusListId(purpose, sequence), purpose, sequence, size: STATUS_LIST_SIZE, bits: new Uint8Array(STATUS_LIST_SIZE / 8), updatedAt: now };
 }
 
-export async function ensureStatusLists(db: Tx): Promise<void> {
-  await db.insert(statusLists).values([newList('revocation', 1), newList('suspension', 1)]).onConflictDoNothing();
+export async function ensureStatusLists(db: Tx, now: Date): Promise<void> {
+  await db.insert(statusLists).values([newList('revocation', 1, now), newList('suspension', 1, now)]).onConflictDoNothing();
 }
 
 /** A uniformly random unused index in the open list of `purpose`. */
-export async function allocateStatusSlot(db: Tx, purpose: StatusPurpose): Promise<StatusSlot> {
+export async function allocateStatusSlot(db: Tx, purpose: StatusPurpose, now: Date): Promise<StatusSlot> {
   for (;;) {
     // claim an entry of the newest list of this purpose, if it is still under half full
     const [open] = await db
@@ -41,7 +41,7 @@ export async function allocateStatusSlot(db: Tx, purpose: StatusPurpose): Promis
     if (!open) {
       const [newest] = await db.select({ sequence: statusLists.sequence }).from(statusLists).where(eq(statusLists.purpose, purpose)).orderBy(desc(statusLists.sequence)).limit(1);
       if (!newest) throw new Error(`no ${purpose} status list: run the bootstrap`);
-      await db.insert(statusLists).values(newList(purpose, newest.sequence + 1)).onConflictDoNothing();
+      await db.insert(statusLists).values(newList(purpose, newest.sequence + 1, now)).onConflictDoNothing();
       continue;
     }
     const listColumn = purpose === 'revocation' ? extracts.revocationList : extracts.suspensionList;

@@ -19,8 +19,8 @@ export const CHECK_MESSAGES: Record<CheckCode, LocalizedText> = {
     en: `This is not a digital diploma credential we can read. Check that you used the whole file or code. Still failing? ${NEW_EXTRACT_EN}`,
   },
   FORMAT_TOO_LARGE: {
-    nl: 'Dit bewijs is veel groter dan een echt diplomabewijs. Het is niet door het register gemaakt.',
-    en: 'This credential is much larger than a real diploma credential. It was not made by the register.',
+    nl: `Dit bewijs is veel groter dan een echt diplomabewijs. Het is niet door het register gemaakt. ${FORGERY_NL}`,
+    en: `This credential is much larger than a real diploma credential. It was not made by the register. ${FORGERY_EN}`,
   },
   FORMAT_HEADER_INVALID: {
     nl: `Het bewijs is niet gemaakt zoals het register dat doet. ${FORGERY_NL}`,

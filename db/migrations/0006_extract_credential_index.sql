@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "extracts_credential_uq" ON "extracts" USING btree ("credential_id");

@@ -1,0 +1,96 @@
+// The verifier API against real extracts over real HTTP: one pipeline behind both entrances.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { and, eq, sql } from 'drizzle-orm';
+import { diplomas, extracts, verificationEvents } from '../../db/schema.ts';
+import { issueExtract, type ExtractIssuer, type IssuedExtract } from '../../src/extracts/extract-service.ts';
+import { withdrawExtract } from '../../src/extracts/extract-status.ts';
+import { holders } from '../../db/schema.ts';
+import { describeEachDatabase } from '../support/databases.ts';
+import { startApp, type RunningApp } from '../support/app.ts';
+import { testDocumentDeps } from '../support/documents.ts';
+import { TEST_NOW } from '../support/constants.ts';
+
+describeEachDatabase('verifier API', (getDb) => {
+  let app: RunningApp;
+  let issuer: ExtractIssuer;
+  let extract: IssuedExtract;
+  let holderSubject: string;
+
+  beforeAll(async () => {
+    const docs = await testDocumentDeps();
+    app = await startApp(getDb(), docs);
+    issuer = { signingKeys: docs.signingKeys!, seal: docs.documents!.seal, documentAssets: docs.documents!.assets, publicBaseUrl: 'http://register.test', did: 'did:web:register.test' };
+    const [d] = await getDb().db.select({ id: diplomas.id, subject: holders.subjectId }).from(diplomas).innerJoin(holders, eq(holders.id, diplomas.holderId)).where(eq(diplomas.state, 'valid')).limit(1);
+    holderSubject = d!.subject;
+    extract = await issueExtract(getDb().db, issuer, { diplomaId: d!.id, lang: 'nl', issuedBy: 'holder', now: new Date(TEST_NOW) });
+  });
+  afterAll(() => app.close());
+
+  const verify = (body: unknown) => app.fetch('/credentials/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const byQr = (number: string, secret: string) => app.fetch('/api/v1/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ number, secret }) });
+  const qrParts = (e: IssuedExtract) => {
+    const u = new URL(e.verifyUrl);
+    return { number: u.pathname.split('/').pop()!, secret: u.hash.slice(1) };
+  };
+
+  it('a genuine extract is authentic with every check passed, as a string and enveloped', async () => {
+    for (const body of [{ verifiableCredential: extract.credentialJwt }, { verifiableCredential: { type: 'EnvelopedVerifiableCredential', id: `data:application/vc+jwt,${extract.credentialJwt}` } }]) {
+      const res = await verify(body);
+      expect(res.status).toBe(200);
+      const result = await res.json();
+      expect(result).toMatchObject({ verified: true, verdict: 'authentic', verdictLabel: { nl: 'Echt', en: 'Authentic' } });
+      expect(result.checks.map((c: { id: string; status: string }) => `${c.id}:${c.status}`)).toEqual(['format:passed', 'signature:passed', 'issuer:passed', 'status:passed', 'validity:passed', 'register:passed']);
+      expect(result.checks[0].message).toHaveProperty('nl');
+    }
+  });
+
+  it('a changed payload is not authentic; garbage is answered, never a 500', async () => {
+    const [h, p, s] = extract.credentialJwt.split('.');
+    const payload = JSON.parse(Buffer.from(p!, 'base64url').toString());
+    payload.credentialSubject.familyName = 'Anders';
+    const forged = `${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${s}`;
+    const result = await (await verify({ verifiableCredential: forged })).json();
+    expect(result.verdict).toBe('not_authentic');
+    expect(result.checks.find((c: { id: string }) => c.id === 'signature')).toMatchObject({ status: 'failed' });
+    for (const junk of ['', 'not a jwt', 'a.b.c', Buffer.from(crypto.getRandomValues(new Uint8Array(300))).toString('base64')]) {
+      const res = await verify({ verifiableCredential: junk });
+      expect(res.status).toBe(200);
+      expect((await res.json()).verdict).toBe('not_authentic');
+    }
+    const bad = await verify({ verifiableCredential: 42 });
+    expect(bad.status).toBe(422);
+    expect(bad.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('the QR entrance verifies by number + secret, records who looked (entrance only), and gives no oracle', async () => {
+    const { number, secret } = qrParts(extract);
+    const res = await byQr(number, secret);
+    expect(res.status).toBe(200);
+    expect((await res.json()).verdict).toBe('authentic');
+    const [event] = await getDb().db.select().from(verificationEvents).innerJoin(extracts, eq(extracts.id, verificationEvents.extractId)).where(eq(extracts.credentialJwt, extract.credentialJwt));
+    expect(event!.verification_events.entrance).toBe('qr');
+
+    const wrongSecret = await byQr(number, secret.slice(0, -2) + 'AA');
+    const unknownNumber = await byQr('0000-0000-0000-00', secret);
+    expect(wrongSecret.status).toBe(404);
+    expect(unknownNumber.status).toBe(404);
+    const [a, b] = [await wrongSecret.json(), await unknownNumber.json()];
+    expect({ ...a, requestId: '', instance: '' }).toEqual({ ...b, requestId: '', instance: '' });
+  });
+
+  it('a withdrawn extract is revoked; a superseded diploma says so', async () => {
+    const [row] = await getDb().db.select({ id: extracts.id }).from(extracts).where(eq(extracts.credentialJwt, extract.credentialJwt));
+    await withdrawExtract(getDb().db, { extractId: row!.id, holderSubjectId: holderSubject, now: new Date(TEST_NOW) });
+    const result = await (await verify({ verifiableCredential: extract.credentialJwt })).json();
+    expect(result.verdict).toBe('revoked');
+    expect(result.checks.find((c: { id: string }) => c.id === 'status')).toMatchObject({ status: 'failed', code: 'STATUS_REVOKED' });
+
+    const [corrected] = await getDb().db.select({ id: diplomas.id, supersededBy: diplomas.supersededBy }).from(diplomas).where(and(eq(diplomas.state, 'corrected'), sql`${diplomas.supersededBy} is not null`)).limit(1);
+    const [current] = await getDb().db.select({ id: diplomas.id }).from(diplomas).where(eq(diplomas.id, corrected!.supersededBy!));
+    const fresh = await issueExtract(getDb().db, issuer, { diplomaId: current!.id, lang: 'en', issuedBy: 'holder', now: new Date(TEST_NOW) });
+    // the institution corrects the current version again: the extract is superseded
+    await getDb().db.update(extracts).set({ state: 'superseded' }).where(eq(extracts.credentialJwt, fresh.credentialJwt));
+    const superseded = await (await verify({ verifiableCredential: fresh.credentialJwt })).json();
+    expect(superseded.verdict).toBe('superseded');
+  });
+});
