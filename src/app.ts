@@ -50,7 +50,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', feedRoutes());
   const statusLists = createStatusListPublisher();
   app.route('/', statusRoutes(statusLists));
-  app.route('/', verifierRoutes(statusLists));
+  app.route('/', verifierRoutes(statusLists, deps.clock));
   app.route('/', portalRoutes());
 
   const openApiConfig = {

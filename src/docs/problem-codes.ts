@@ -19,6 +19,7 @@ export const problemCodes: Array<{ code: string; status: number; en: string; nl:
   { code: 'EXTRACT_NOT_FOUND', status: 404, en: 'No such extract among yours.', nl: 'Dit uittreksel staat niet op uw naam.' },
   { code: 'EXTRACT_NOT_ACTIVE', status: 409, en: 'The extract was already withdrawn, revoked or superseded.', nl: 'Het uittreksel is al ingetrokken of vervangen.' },
   { code: 'SIGNING_KEY_UNAVAILABLE', status: 503, en: 'This server holds no private key for the active signing key.', nl: 'Deze server heeft de actieve ondertekeningssleutel niet.' },
+  { code: 'TOO_MANY_ATTEMPTS', status: 429, en: 'Too many verification attempts from you or for this number; see Retry-After.', nl: 'Te veel controlepogingen van u of voor dit nummer; zie Retry-After.' },
   { code: 'CONFIG_INVALID', status: 503, en: 'The service is misconfigured (Workers: a required secret is missing).', nl: 'De dienst is verkeerd geconfigureerd (Workers: een vereist geheim ontbreekt).' },
   { code: 'INTERNAL_ERROR', status: 500, en: 'Our fault. Quote the requestId when you contact us.', nl: 'Onze fout. Noem de requestId als u contact opneemt.' },
 ];

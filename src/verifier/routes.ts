@@ -3,7 +3,9 @@
 // same checks. (The /v page, the number + letters entrance and PDF uploads come next.)
 import { createRoute, z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
-import { extracts, verificationEvents } from '../../db/schema.ts';
+import { diplomas, extracts, holders, verificationEvents } from '../../db/schema.ts';
+import type { Clock } from '../clock.ts';
+import { clientAddress, createRateLimiter } from '../http/rate-limit.ts';
 import { AppError } from '../errors.ts';
 import { createRouter, problemResponses } from '../http/router.ts';
 import { requireMediaType } from '../http/middleware.ts';
@@ -67,11 +69,26 @@ const qrVerify = createRoute({
   method: 'post',
   path: '/api/v1/verify',
   tags: ['Verification'],
-  summary: 'Verify an extract by its number and the secret from its QR code',
-  description: 'The QR code holds `/v/<number>#<secret>`; the page sends both here. An unknown number and a wrong secret get the same answer.',
+  summary: 'Verify an extract by its number and the QR secret, or the number and two letters of the surname',
+  description:
+    'The QR code holds `/v/<number>#<secret>`; the page sends both here. Typed in, the number comes with the first two letters of the holder’s surname (with or without tussenvoegsel; case and accents do not matter). An unknown number, a wrong secret and wrong letters all get the same answer. The letters entrance is rate limited per client and per extract number (429 with Retry-After).',
   middleware: [requireMediaType('application/json')] as const,
-  request: { body: { required: true, content: { 'application/json': { schema: z.object({ number: z.string().max(40), secret: z.string().max(64) }).openapi('VerifyExtractRequest') } } } },
-  responses: { 200: { description: 'The verdict and every check', content: { 'application/json': { schema: resultSchema } } }, ...problemResponses(404, 415, 422) },
+  request: {
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z
+            .union([
+              z.object({ number: z.string().max(40), secret: z.string().max(64) }).strict(),
+              z.object({ number: z.string().max(40), letters: z.string().max(8).openapi({ description: 'the first two letters of the holder’s surname', example: 'Be' }) }).strict(),
+            ])
+            .openapi('VerifyExtractRequest'),
+        },
+      },
+    },
+  },
+  responses: { 200: { description: 'The verdict and every check', content: { 'application/json': { schema: resultSchema } } }, ...problemResponses(404, 415, 422, 429) },
 });
 
 const notFound = () =>
@@ -81,8 +98,35 @@ function toBody(result: VerificationResult) {
   return { verified: result.verdict === 'authentic', verdict: result.verdict, verdictLabel: VERDICT_LABELS[result.verdict], checks: result.checks, ...(result.credential ? { credential: result.credential } : {}) };
 }
 
-export function verifierRoutes(publisher: StatusListPublisher) {
+export const LETTERS_LIMIT_PER_CLIENT = { limit: 30, windowMs: 10 * 60_000 };
+export const LETTERS_LIMIT_PER_NUMBER = { limit: 10, windowMs: 60 * 60_000 };
+
+const tooMany = (retryAfterSeconds: number) =>
+  new AppError({
+    code: 'TOO_MANY_ATTEMPTS',
+    status: 429,
+    title: 'Too many attempts',
+    detail: `Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes, or scan the QR code on the extract.`,
+    headers: { 'Retry-After': String(retryAfterSeconds) },
+  });
+
+/** Folds case and accents: "Øverby" and "overby" start alike. */
+function fold(s: string): string {
+  return s.normalize('NFD').replace(/\p{M}/gu, '').replace(/ø/gi, 'o').replace(/ł/gi, 'l').replace(/[^\p{L}]/gu, '').toLowerCase();
+}
+
+function lettersMatch(letters: string, holder: { prefix: string | null; familyName: string }): boolean {
+  const given = fold(letters);
+  if (given.length !== 2) return false;
+  const candidates = [fold(holder.familyName).slice(0, 2), fold(`${holder.prefix ?? ''}${holder.familyName}`).slice(0, 2)];
+  return candidates.some((c) => c.length === 2 && constantTimeEqual(c, given));
+}
+
+export function verifierRoutes(publisher: StatusListPublisher, clock: Clock) {
   const router = createRouter();
+  // limits live as long as this app instance
+  const perClient = createRateLimiter({ ...LETTERS_LIMIT_PER_CLIENT, clock });
+  const perNumber = createRateLimiter({ ...LETTERS_LIMIT_PER_NUMBER, clock });
 
   router.openapi(credentialVerify, async (c) => {
     const deps = c.get('deps');
@@ -94,14 +138,30 @@ export function verifierRoutes(publisher: StatusListPublisher) {
 
   router.openapi(qrVerify, async (c) => {
     const deps = c.get('deps');
-    const { number, secret } = c.req.valid('json');
-    const canonical = parseExtractNumber(number);
-    const [row] = canonical ? await deps.db.select({ id: extracts.id, secretHash: extracts.secretHash, jwt: extracts.credentialJwt }).from(extracts).where(eq(extracts.number, canonical)) : [];
-    // hash even when nothing was found: the same work, so the same time, for both answers
-    const presented = await sha256Hex(secret);
-    if (!row || !constantTimeEqual(presented, row.secretHash) || !row.jwt) throw notFound();
+    const body = c.req.valid('json');
+    const canonical = parseExtractNumber(body.number);
+    if ('letters' in body) {
+      // guessing numbers or letters is throttled per client and per number alike
+      for (const [limiter, key] of [[perClient, clientAddress(c.req.raw, c.env)], [perNumber, canonical ?? body.number]] as const) {
+        const taken = limiter.take(key);
+        if (!taken.ok) throw tooMany(taken.retryAfterSeconds);
+      }
+    }
+    const [row] = canonical
+      ? await deps.db
+          .select({ id: extracts.id, secretHash: extracts.secretHash, jwt: extracts.credentialJwt, prefix: holders.prefix, familyName: holders.familyName })
+          .from(extracts)
+          .innerJoin(diplomas, eq(diplomas.id, extracts.diplomaId))
+          .innerJoin(holders, eq(holders.id, diplomas.holderId))
+          .where(eq(extracts.number, canonical))
+      : [];
+    // the same work whether or not the number exists, so both refusals take the same time
+    const matches = 'secret' in body
+      ? constantTimeEqual(await sha256Hex(body.secret), row?.secretHash ?? '0'.repeat(64))
+      : lettersMatch(body.letters, row ?? { prefix: null, familyName: '' });
+    if (!row || !matches || !row.jwt) throw notFound();
     const result = await verifyCredential(row.jwt, registerSources(deps, publisher), { now: deps.clock.now() });
-    await deps.db.insert(verificationEvents).values({ extractId: row.id, at: deps.clock.now(), entrance: 'qr' });
+    await deps.db.insert(verificationEvents).values({ extractId: row.id, at: deps.clock.now(), entrance: 'secret' in body ? 'qr' : 'number' });
     return c.json(toBody(result), 200);
   });
 

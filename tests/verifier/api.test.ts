@@ -93,4 +93,42 @@ describeEachDatabase('verifier API', (getDb) => {
     const superseded = await (await verify({ verifiableCredential: fresh.credentialJwt })).json();
     expect(superseded.verdict).toBe('superseded');
   });
+
+  it('the number entrance takes the first two letters of the surname, forgiving case and accents; no oracle', async () => {
+    const fresh = await issueExtract(getDb().db, issuer, { diplomaId: (await getDb().db.select({ id: diplomas.id }).from(diplomas).where(eq(diplomas.state, 'valid')).limit(1))[0]!.id, lang: 'nl', issuedBy: 'holder', now: new Date(TEST_NOW) });
+    const [h] = await getDb().db.select({ familyName: holders.familyName }).from(extracts).innerJoin(diplomas, eq(diplomas.id, extracts.diplomaId)).innerJoin(holders, eq(holders.id, diplomas.holderId)).where(eq(extracts.credentialJwt, fresh.credentialJwt));
+    const { number } = qrParts(fresh);
+    const letters = h!.familyName.normalize('NFD').replace(/\p{M}/gu, '').slice(0, 2).toUpperCase();
+    const byLetters = (n: string, l: string, ip = '203.0.113.7') => app.fetch('/api/v1/verify', { method: 'POST', headers: { 'content-type': 'application/json', 'cf-connecting-ip': ip }, body: JSON.stringify({ number: n, letters: l }) });
+    const ok = await byLetters(number.toLowerCase(), letters);
+    expect(ok.status).toBe(200);
+    expect((await ok.json()).verdict).toBe('authentic');
+    const [event] = await getDb().db.select().from(verificationEvents).innerJoin(extracts, eq(extracts.id, verificationEvents.extractId)).where(and(eq(extracts.credentialJwt, fresh.credentialJwt), eq(verificationEvents.entrance, 'number')));
+    expect(event).toBeDefined();
+    const wrong = await byLetters(number, letters === 'QQ' ? 'ZZ' : 'QQ', '203.0.113.8');
+    const unknown = await byLetters('0000-0000-0000-00', letters, '203.0.113.9');
+    expect([wrong.status, unknown.status]).toEqual([404, 404]);
+    const [a, b] = [await wrong.json(), await unknown.json()];
+    expect({ ...a, requestId: '', instance: '' }).toEqual({ ...b, requestId: '', instance: '' });
+    expect(app.logs.join('\n')).not.toContain('203.0.113');
+  });
+
+  it('rate limits the number entrance per extract number and per client (429 with Retry-After)', async () => {
+    const { number } = qrParts(extract);
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) statuses.push((await app.fetch('/api/v1/verify', { method: 'POST', headers: { 'content-type': 'application/json', 'cf-connecting-ip': `198.51.100.${i}` }, body: JSON.stringify({ number, letters: 'XQ' }) })).status);
+    expect(statuses.slice(0, 10).every((s) => s === 404)).toBe(true);
+    const limited = statuses[10];
+    expect(limited).toBe(429);
+    const res = await app.fetch('/api/v1/verify', { method: 'POST', headers: { 'content-type': 'application/json', 'cf-connecting-ip': '198.51.100.99' }, body: JSON.stringify({ number, letters: 'XQ' }) });
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect((await res.json()).code).toBe('TOO_MANY_ATTEMPTS');
+    // one client trying many numbers is stopped too
+    const client = '192.0.2.50';
+    const codes: number[] = [];
+    for (let i = 0; i < 31; i++) codes.push((await app.fetch('/api/v1/verify', { method: 'POST', headers: { 'content-type': 'application/json', 'cf-connecting-ip': client }, body: JSON.stringify({ number: `AAAA-AAAA-AAAA-${String(i).padStart(2, '0')}`, letters: 'Be' }) })).status);
+    expect(codes.at(-1)).toBe(429);
+    expect(codes.slice(0, 30).every((s) => s === 404)).toBe(true);
+  });
 });
