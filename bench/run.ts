@@ -6,6 +6,7 @@ import { machine, type BenchSection } from './support.ts';
 const benches: Array<{ name: string; load: () => Promise<{ run(): Promise<BenchSection> }> }> = [
   { name: 'feed', load: () => import('./feed.ts') },
   { name: 'extracts', load: () => import('./extracts.ts') },
+  { name: 'verify', load: () => import('./verify.ts') },
 ];
 
 const only = process.argv.slice(2);

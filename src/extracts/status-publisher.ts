@@ -6,7 +6,7 @@ import type { AppDeps } from '../deps.ts';
 import { activeKid } from '../signing-keys/key-registry.ts';
 import { buildStatusListCredential, encodeStatusList } from '../credentials/status-list.ts';
 import { signCredential } from '../credentials/vc-jwt.ts';
-import { readStatusList } from './status-store.ts';
+import { readStatusList, readStatusListVersion } from './status-store.ts';
 
 /** How long verifiers may cache a list (ttl in the credential, max-age in HTTP). */
 export const STATUS_LIST_TTL_SECONDS = 300;
@@ -27,7 +27,7 @@ export function createStatusListPublisher() {
   return {
     /** The signed list, or undefined when there is no such list. Throws 503 without a signing key. */
     async signed(deps: Pick<AppDeps, 'db' | 'config' | 'signingKeys'>, id: string): Promise<SignedStatusList | undefined> {
-      const list = await readStatusList(deps.db, id);
+      const list = await readStatusListVersion(deps.db, id);
       if (!list) return undefined;
       const kid = await activeKid(deps.db);
       const key = kid ? deps.signingKeys?.get(kid) : undefined;
@@ -35,11 +35,12 @@ export function createStatusListPublisher() {
       const cacheKey = `${id}@${list.version}@${kid}`;
       let entry = cache.get(cacheKey);
       if (!entry) {
+        const bits = (await readStatusList(deps.db, id))!.bits; // the 16 KB only when the list changed
         const credential = buildStatusListCredential({
           id: statusListUrl(deps.config.publicBaseUrl, id),
           issuerDid: deps.config.did,
           purpose: list.purpose,
-          encodedList: await encodeStatusList(new Uint8Array(list.bits)),
+          encodedList: await encodeStatusList(new Uint8Array(bits)),
           validFrom: list.updatedAt,
           ttlMs: STATUS_LIST_TTL_SECONDS * 1000,
         });

@@ -67,3 +67,12 @@ export async function readStatusList(db: Tx, id: string) {
   const [row] = await db.select().from(statusLists).where(eq(statusLists.id, id));
   return row;
 }
+
+/** A list's purpose, version and time of change, without its bits (the publisher's cache key). */
+export async function readStatusListVersion(db: Tx, id: string) {
+  const [row] = await db
+    .select({ purpose: statusLists.purpose, version: statusLists.version, updatedAt: statusLists.updatedAt })
+    .from(statusLists)
+    .where(eq(statusLists.id, id));
+  return row;
+}
