@@ -1,15 +1,20 @@
-// Extract numbers: 13 random Crockford base32 symbols (65 bits) and a mod-37 check symbol, printed
-// in groups "7KQ4-M2XP-9TJH-RC". Crockford's alphabet has no I, L, O or U, so the number reads
-// aloud and types without confusion; input is forgiving (case, spaces, dashes, I/L→1, O→0).
+// Extract numbers: 13 random Crockford base32 symbols and a mod-37 check symbol, printed in groups
+// "7KQ4-M2XP-9TJH-RC". Crockford's alphabet has no I, L, O or U, so the number reads aloud and
+// types without confusion; input is forgiving (case, spaces, dashes, I/L→1, O→0). Numbers whose
+// check would be one of Crockford's extra symbols (* ~ $ = U) are never issued, so every printed
+// symbol is a letter or digit (≈ 64.8 random bits remain).
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const CHECK_SYMBOLS = ALPHABET + '*~$=U';
 const RANDOM_SYMBOLS = 13;
 
 export function generateExtractNumber(random: (bytes: Uint8Array) => Uint8Array = (b) => crypto.getRandomValues(b)): string {
-  const bytes = random(new Uint8Array(RANDOM_SYMBOLS));
-  // 256 is a multiple of 32: taking the low 5 bits of each byte is unbiased
-  const body = [...bytes].map((b) => ALPHABET[b & 31]).join('');
-  return format(body + checkSymbol(body));
+  for (;;) {
+    const bytes = random(new Uint8Array(RANDOM_SYMBOLS));
+    // 256 is a multiple of 32: taking the low 5 bits of each byte is unbiased
+    const body = [...bytes].map((b) => ALPHABET[b & 31]).join('');
+    const check = checkSymbol(body);
+    if (ALPHABET.includes(check)) return format(body + check);
+  }
 }
 
 /** The canonical form ("7KQ4M2XP9TJHRC") of user input, or undefined when it is not a valid number. */

@@ -305,8 +305,7 @@ export function portalRoutes() {
         status: 200,
         headers: {
           'Content-Type': 'application/pdf',
-          // the check symbol may be one of * ~ $ = (Crockford): not in a file name
-          'Content-Disposition': `attachment; filename="${lang === 'nl' ? 'uittreksel' : 'extract'}-${extract.number.replace(/[^0-9A-Z-]/g, '_')}.pdf"`,
+          'Content-Disposition': `attachment; filename="${lang === 'nl' ? 'uittreksel' : 'extract'}-${extract.number}.pdf"`,
           'Cache-Control': 'no-store',
         },
       });

@@ -52,7 +52,7 @@ for (const kind of databaseKinds()) {
       const out = join(dir, 'extract.pdf');
       const issued = run('--diploma', id, '--lang', 'en', '--out', out, '--operator', 'helpdesk-anna');
       expect(issued.status, issued.stderr).toBe(0);
-      expect(issued.stdout).toMatch(/extract [0-9A-Z*~$=-]+ \(en\) written to .*issued by operator:helpdesk-anna/);
+      expect(issued.stdout).toMatch(/extract [0-9A-Z-]+ \(en\) written to .*issued by operator:helpdesk-anna/);
       const text = execFileSync('pdftotext', ['-layout', out, '-'], { encoding: 'utf8' });
       expect(text).toContain(valid.split(/\s{2,}/)[3]!.split(' ').at(-1)!); // the family name
       expect(text).toMatch(/page 1 of/);
@@ -60,7 +60,7 @@ for (const kind of databaseKinds()) {
         execFileSync('pdftoppm', ['-r', '150', '-png', '-f', '1', '-l', '1', out, join(dir, 'page')]);
         return execFileSync('zbarimg', ['--raw', '-q', join(dir, 'page-1.png')], { encoding: 'utf8' }).trim();
       })();
-      expect(qr).toMatch(/^https:\/\/diplomaregister\.example\/v\/[0-9A-Z*~$=]{14}#/);
+      expect(qr).toMatch(/^https:\/\/diplomaregister\.example\/v\/[0-9A-Z]{14}#/);
 
       const database = await open();
       try {

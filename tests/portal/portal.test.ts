@@ -129,7 +129,7 @@ describeEachDatabase('graduate portal', (getDb) => {
       const res = await post(jar, `/portal/diplomas/${vo!.id}/extract`, { csrf, lang });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('application/pdf');
-      expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="(uittreksel|extract)-[0-9A-Z_-]+\.pdf"/);
+      expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="(uittreksel|extract)-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}\.pdf"/);
       const file = join(dir, `${lang}.pdf`);
       writeFileSync(file, new Uint8Array(await res.arrayBuffer()));
       const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
