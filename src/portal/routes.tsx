@@ -1,7 +1,7 @@
 // The graduate portal: login (OpenID Connect), my diplomas, a diploma with its grade list,
 // downloading signed extracts in Dutch or English, my extracts with "withdraw", who looked.
 import { Hono, type Context } from 'hono';
-import { and, desc, eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import type { AppDeps, AppEnv } from '../deps.ts';
 import { diplomas, extracts, holders, institutions, programmes, verificationEvents } from '../../db/schema.ts';
 import { AppError } from '../errors.ts';
@@ -9,7 +9,7 @@ import { Layout } from '../web/layout.tsx';
 import { pickLang, type Lang } from '../web/lang.ts';
 import { beginLogin, completeLogin, OidcError, type OidcClientConfig } from '../auth/oidc-client.ts';
 import { csrfOk, currentSession, endSession, rememberLogin, startSession, takeLogin, type Session } from '../auth/sessions.ts';
-import { issueExtract, type ExtractIssuer } from '../extracts/extract-service.ts';
+import { issueExtract, loadDiplomaView, type ExtractIssuer } from '../extracts/extract-service.ts';
 import { withdrawExtract } from '../extracts/extract-status.ts';
 import { formatExtractNumber, parseExtractNumber } from '../extracts/extract-number.ts';
 import { portalTexts, type PortalTexts } from './texts.ts';
@@ -237,15 +237,9 @@ export function portalRoutes() {
     const t = portalTexts[lang];
     const id = c.req.param('id');
     if (!/^[0-9a-f-]{36}$/.test(id)) return errorPage(c, 404, t.errors.notFound);
-    const [row] = await db
-      .select({ diploma: diplomas, programme: programmes, institution: institutions })
-      .from(diplomas)
-      .innerJoin(holders, eq(holders.id, diplomas.holderId))
-      .innerJoin(programmes, eq(programmes.id, diplomas.programmeId))
-      .innerJoin(institutions, eq(institutions.id, diplomas.institutionId))
-      .where(and(eq(diplomas.id, id), eq(holders.subjectId, session.subjectId)));
-    if (!row) return errorPage(c, 404, t.errors.notFound);
-    const { diploma: d, programme: p, institution: i } = row;
+    const view = await loadDiplomaView(db, id);
+    if (!view || view.holder.subjectId !== session.subjectId) return errorPage(c, 404, t.errors.notFound);
+    const { diploma: d, programme: p, institution: i } = view;
     const name = lang === 'nl' ? p.nameNl : p.nameEn;
     const profile = d.profile ? p.profiles.find((x) => x.code === d.profile) : undefined;
     const mark = (n: number | undefined) => (n === undefined ? '–' : lang === 'nl' ? n.toFixed(1).replace('.', ',') : n.toFixed(1));

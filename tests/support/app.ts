@@ -21,22 +21,21 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-export async function startApp(database: OpenDatabase, overrides: Partial<AppDeps> & { env?: Record<string, string>; port?: number } = {}): Promise<RunningApp> {
+export async function startApp(database: OpenDatabase, options: Partial<AppDeps> & { env?: Record<string, string>; port?: number } = {}): Promise<RunningApp> {
+  const { env, port, ...overrides } = options;
   const logger = createMemoryLogger();
   const clock = fixedClock(TEST_NOW);
   const deps: AppDeps = {
     db: database.db,
-    config: loadConfig({ PUBLIC_BASE_URL: 'http://register.test', ...overrides.env }),
+    config: loadConfig({ PUBLIC_BASE_URL: 'http://register.test', ...env }),
     clock,
     logger,
     pseudonymSecret: TEST_PSEUDONYM_SECRET,
     pingDatabase: async () => void (await database.db.execute(sql`select 1`)),
     ...overrides,
   };
-  delete (deps as { env?: unknown }).env;
-  delete (deps as { port?: unknown }).port;
   const app = createApp(deps);
-  const server = serve({ fetch: app.fetch, port: overrides.port ?? 0, hostname: '127.0.0.1', overrideGlobalObjects: false });
+  const server = serve({ fetch: app.fetch, port: port ?? 0, hostname: '127.0.0.1', overrideGlobalObjects: false });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
