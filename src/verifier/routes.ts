@@ -2,8 +2,6 @@
 // POST /api/v1/verify with the QR code's number + secret. Both run the one pipeline and answer the
 // same checks. (The /v page, the number + letters entrance and PDF uploads come next.)
 import { createRoute, z } from '@hono/zod-openapi';
-import { eq } from 'drizzle-orm';
-import { diplomas, extracts, holders, verificationEvents } from '../../db/schema.ts';
 import type { Clock } from '../clock.ts';
 import { clientAddress, createRateLimiter } from '../http/rate-limit.ts';
 import { AppError } from '../errors.ts';
@@ -14,7 +12,7 @@ import { parseExtractNumber } from '../extracts/extract-number.ts';
 import type { StatusListPublisher } from '../extracts/status-publisher.ts';
 import { verifyCredential, MAX_CREDENTIAL_JWT_LENGTH, type VerificationResult } from '../verification/pipeline.ts';
 import { VERDICT_LABELS } from '../verification/checks.ts';
-import { registerSources } from './sources.ts';
+import { findExtractByNumber, recordVerification, registerSources } from './sources.ts';
 
 const ENVELOPE_PREFIX = 'data:application/vc+jwt,';
 
@@ -147,21 +145,14 @@ export function verifierRoutes(publisher: StatusListPublisher, clock: Clock) {
         if (!taken.ok) throw tooMany(taken.retryAfterSeconds);
       }
     }
-    const [row] = canonical
-      ? await deps.db
-          .select({ id: extracts.id, secretHash: extracts.secretHash, jwt: extracts.credentialJwt, prefix: holders.prefix, familyName: holders.familyName })
-          .from(extracts)
-          .innerJoin(diplomas, eq(diplomas.id, extracts.diplomaId))
-          .innerJoin(holders, eq(holders.id, diplomas.holderId))
-          .where(eq(extracts.number, canonical))
-      : [];
+    const row = canonical ? await findExtractByNumber(deps, canonical) : undefined;
     // the same work whether or not the number exists, so both refusals take the same time
     const matches = 'secret' in body
       ? constantTimeEqual(await sha256Hex(body.secret), row?.secretHash ?? '0'.repeat(64))
       : lettersMatch(body.letters, row ?? { prefix: null, familyName: '' });
     if (!row || !matches || !row.jwt) throw notFound();
     const result = await verifyCredential(row.jwt, registerSources(deps, publisher), { now: deps.clock.now() });
-    await deps.db.insert(verificationEvents).values({ extractId: row.id, at: deps.clock.now(), entrance: 'secret' in body ? 'qr' : 'number' });
+    await recordVerification(deps, row.id, 'secret' in body ? 'qr' : 'number');
     return c.json(toBody(result), 200);
   });
 

@@ -3,7 +3,7 @@
 // register's record of the extract.
 import { alias } from 'drizzle-orm/pg-core';
 import { eq } from 'drizzle-orm';
-import { diplomas, extracts } from '../../db/schema.ts';
+import { diplomas, extracts, holders, verificationEvents } from '../../db/schema.ts';
 import type { AppDeps } from '../deps.ts';
 import { listKeys } from '../signing-keys/key-registry.ts';
 import { buildJwks } from '../signing-keys/publication.ts';
@@ -29,4 +29,20 @@ export function registerSources(deps: AppDeps, publisher: StatusListPublisher): 
       return { state: row.state, diplomaState: row.diplomaState, ...(row.successorAwardDate ? { supersededBy: { awardDate: row.successorAwardDate } } : {}) };
     },
   };
+}
+
+/** The extract behind a typed or scanned number, with what the entrances compare against. */
+export async function findExtractByNumber(deps: AppDeps, number: string) {
+  const [row] = await deps.db
+    .select({ id: extracts.id, secretHash: extracts.secretHash, jwt: extracts.credentialJwt, prefix: holders.prefix, familyName: holders.familyName })
+    .from(extracts)
+    .innerJoin(diplomas, eq(diplomas.id, extracts.diplomaId))
+    .innerJoin(holders, eq(holders.id, diplomas.holderId))
+    .where(eq(extracts.number, number));
+  return row;
+}
+
+/** One line in the holder's "who looked at my data": when and through which entrance, never who. */
+export async function recordVerification(deps: AppDeps, extractId: string, entrance: 'qr' | 'number' | 'upload' | 'api'): Promise<void> {
+  await deps.db.insert(verificationEvents).values({ extractId, at: deps.clock.now(), entrance });
 }
