@@ -301,3 +301,62 @@ export const verificationEvents = pgTable(
   },
   (t) => [index('verification_events_extract_idx').on(t.extractId, t.at), check('verification_events_entrance', sql`${t.entrance} in ('qr', 'number', 'upload', 'api')`)],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Verifier: results a reporter may still turn into a forgery report, and the reports themselves
+
+export const verdictValues = ['authentic', 'revoked', 'superseded', 'suspended', 'not_authentic', 'unknown'] as const;
+
+/**
+ * A verification shown on the result page, held briefly so "report suspected forgery" can file
+ * exactly what was checked (and, for a suspicious upload, the file) without uploading it again.
+ * Reached only through a random token in the page's form (stored hashed); expires after an hour.
+ */
+export const verificationResults = pgTable(
+  'verification_results',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tokenHash: text('token_hash').notNull().unique(),
+    entrance: text('entrance').notNull(),
+    verdict: text('verdict').notNull(),
+    checks: jsonb('checks').$type<unknown[]>().notNull(),
+    extractId: uuid('extract_id').references(() => extracts.id),
+    credentialId: text('credential_id'),
+    fileSha256: text('file_sha256'),
+    /** kept only when the upload was not found authentic */
+    file: bytea('file'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('verification_results_expires_idx').on(t.expiresAt),
+    check('verification_results_entrance', sql`${t.entrance} in ('qr', 'number', 'upload', 'api')`),
+    check('verification_results_verdict', sql`${t.verdict} in ('authentic', 'revoked', 'superseded', 'suspended', 'not_authentic', 'unknown')`),
+  ],
+);
+
+/** "Report suspected forgery": what the verifier found, the file and the reporter's message, for investigators. */
+export const forgeryReports = pgTable(
+  'forgery_reports',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** short reference the reporter can quote, e.g. "MR-7KQ2-9XHD" */
+    reference: text('reference').notNull().unique(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+    entrance: text('entrance').notNull(),
+    verdict: text('verdict').notNull(),
+    checks: jsonb('checks').$type<unknown[]>().notNull(),
+    extractId: uuid('extract_id').references(() => extracts.id),
+    credentialId: text('credential_id'),
+    fileSha256: text('file_sha256'),
+    file: bytea('file'),
+    message: text('message').notNull(),
+    contact: text('contact'),
+    lang: text('lang').notNull(),
+    state: text('state').notNull().default('received'),
+  },
+  (t) => [
+    index('forgery_reports_received_idx').on(t.receivedAt),
+    check('forgery_reports_state', sql`${t.state} in ('received')`),
+  ],
+);

@@ -13,7 +13,9 @@ import { docsRoutes } from './docs/routes.tsx';
 import { homeRoutes } from './web/home.tsx';
 import { statusRoutes } from './extracts/status-routes.ts';
 import { createStatusListPublisher } from './extracts/status-publisher.ts';
-import { verifierRoutes } from './verifier/routes.ts';
+import { API_VERIFY_PATH, verifierRoutes } from './verifier/routes.ts';
+import { createVerifier } from './verifier/verifier-service.ts';
+import { PAGE_UPLOAD_PATH, UPLOAD_FORM_OVERHEAD, verifierPages } from './verifier/pages.tsx';
 import { portalRoutes } from './portal/routes.tsx';
 
 export const API_VERSION = '0.1.0';
@@ -41,7 +43,16 @@ export function createApp(deps: AppDeps) {
       crossOriginResourcePolicy: 'same-site',
     }),
   );
-  app.use('*', limitBodies(deps.config.bodyLimit, deps.config.bulkBodyLimit, (path) => path === BULK_PATH));
+  const uploadBodyLimit = deps.config.uploadLimit + UPLOAD_FORM_OVERHEAD;
+  app.use(
+    '*',
+    limitBodies((path) => {
+      if (path === BULK_PATH) return deps.config.bulkBodyLimit;
+      if (path === API_VERIFY_PATH) return uploadBodyLimit;
+      if (path === PAGE_UPLOAD_PATH) return 'route';
+      return deps.config.bodyLimit;
+    }),
+  );
 
   if (deps.staticAssets) app.use('/static/*', deps.staticAssets);
   app.route('/', homeRoutes());
@@ -50,7 +61,9 @@ export function createApp(deps: AppDeps) {
   app.route('/', feedRoutes());
   const statusLists = createStatusListPublisher();
   app.route('/', statusRoutes(statusLists));
-  app.route('/', verifierRoutes(statusLists, deps.clock));
+  const verifier = createVerifier(statusLists, deps.clock);
+  app.route('/', verifierRoutes(verifier));
+  app.route('/', verifierPages(verifier));
   app.route('/', portalRoutes());
 
   const openApiConfig = {

@@ -17,6 +17,8 @@ const configSchema = z
     BODY_LIMIT: z.coerce.number().int().positive().default(1024 * 1024),
     /** bytes accepted in a bulk NDJSON feed request (10,000 records) */
     BULK_BODY_LIMIT: z.coerce.number().int().positive().default(32 * 1024 * 1024),
+    /** the largest PDF the verifier accepts (bytes); the request may carry 64 KiB of form around it */
+    UPLOAD_LIMIT: z.coerce.number().int().positive().default(5 * 1024 * 1024),
     /** OpenID provider for graduate login; unset in development: the Node entry starts a local one */
     OIDC_ISSUER: z.url().optional(),
     OIDC_CLIENT_ID: z.string().min(1).optional(),
@@ -38,6 +40,7 @@ const configSchema = z
       logLevel: env.LOG_LEVEL,
       bodyLimit: env.BODY_LIMIT,
       bulkBodyLimit: env.BULK_BODY_LIMIT,
+      uploadLimit: env.UPLOAD_LIMIT,
       pseudonymSecret: env.PSEUDONYM_SECRET,
       oidc: env.OIDC_ISSUER && env.OIDC_CLIENT_ID ? { issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID, clientSecret: env.OIDC_CLIENT_SECRET } : undefined,
       oidcDevPort: env.OIDC_DEV_PORT ?? env.PORT + 1,

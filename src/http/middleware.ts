@@ -39,9 +39,17 @@ export function accessLog(): MiddlewareHandler<AppEnv> {
 }
 
 /** Body size limits: the bulk feed takes a larger body than everything else. */
-export function limitBodies(defaultLimit: number, largeLimit: number, isLarge: (path: string) => boolean): MiddlewareHandler<AppEnv> {
-  const small = bodyLimit({ maxSize: defaultLimit, onError: (c) => problemResponse(c, problems.payloadTooLarge(defaultLimit)) });
-  const large = bodyLimit({ maxSize: largeLimit, onError: (c) => problemResponse(c, problems.payloadTooLarge(largeLimit)) });
+/**
+ * Limits request bodies by path: `limitFor(path)` gives the byte limit, or `'route'` where the
+ * route sets its own (a page that answers an oversize upload with an HTML page, not problem+json).
+ */
+export function limitBodies(limitFor: (path: string) => number | 'route'): MiddlewareHandler<AppEnv> {
+  const limiters = new Map<number, MiddlewareHandler>();
+  const limiter = (maxSize: number) => {
+    let l = limiters.get(maxSize);
+    if (!l) limiters.set(maxSize, (l = bodyLimit({ maxSize, onError: (c) => problemResponse(c, problems.payloadTooLarge(maxSize)) })));
+    return l;
+  };
   return (c, next) => {
     // hono's bodyLimit rebuilds the Request around a counting stream, which undici refuses for a
     // bodiless GET/DELETE: nothing to limit there. A POST/PUT/PATCH is always limited (HTTP/2 and
@@ -49,7 +57,8 @@ export function limitBodies(defaultLimit: number, largeLimit: number, isLarge: (
     const length = c.req.header('content-length');
     const bodiless = c.req.raw.body === null || length === '0' || (!length && !c.req.header('transfer-encoding') && !['POST', 'PUT', 'PATCH'].includes(c.req.method));
     if (bodiless) return next();
-    return isLarge(c.req.path) ? large(c, next) : small(c, next);
+    const limit = limitFor(c.req.path);
+    return limit === 'route' ? next() : limiter(limit)(c, next);
   };
 }
 

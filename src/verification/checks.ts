@@ -51,6 +51,19 @@ export const CHECK_CODES = [
   'SKIPPED_KEYS_UNAVAILABLE',
   'SKIPPED_SIGNATURE_INVALID',
   'SKIPPED_ISSUER_NOT_TRUSTED',
+  // the PDF entrance (pdf-upload.ts): the file (format), its seal (signature), the binding
+  'PDF_INVALID',
+  'PDF_TOO_LARGE',
+  'PDF_NO_CREDENTIAL',
+  'PDF_CREDENTIAL_INVALID',
+  'SEAL_VALID',
+  'SEAL_MISSING',
+  'SEAL_INVALID',
+  'SEAL_NOT_OURS',
+  'SEAL_DOCUMENT_MODIFIED',
+  'BINDING_UNAVAILABLE',
+  'SKIPPED_PDF_INVALID',
+  'SKIPPED_PDF_NO_CREDENTIAL',
 ] as const;
 export type CheckCode = (typeof CHECK_CODES)[number];
 
@@ -85,7 +98,7 @@ export const VERDICT_LABELS: Record<Verdict, LocalizedText> = {
  * Codes that mean "we could not find out", not "we found something wrong": they give `unknown`
  * even on a check (issuer) whose failures otherwise mean `not_authentic`.
  */
-const INDETERMINATE_CODES: ReadonlySet<CheckCode> = new Set(['STATUS_UNKNOWN', 'KEYS_UNAVAILABLE', 'REGISTER_UNAVAILABLE']);
+const INDETERMINATE_CODES: ReadonlySet<CheckCode> = new Set(['STATUS_UNKNOWN', 'KEYS_UNAVAILABLE', 'REGISTER_UNAVAILABLE', 'BINDING_UNAVAILABLE']);
 
 /** What one failed check says about the credential, before precedence is applied. */
 function verdictOfFailure(check: Check): Verdict {
@@ -120,12 +133,15 @@ function verdictOfFailure(check: Check): Verdict {
 /**
  * Precedence, strongest first — the verdict is the strongest one any failed check gives:
  *
- *   1. not_authentic  failed format, signature, issuer or binding (except KEYS_UNAVAILABLE);
- *                     also a failed validity check and REGISTER_UNKNOWN (our key, never issued)
+ *   1. not_authentic  failed format, signature, issuer or binding (except KEYS_UNAVAILABLE,
+ *                     BINDING_UNAVAILABLE) — for a PDF this includes its file (PDF_*) and its
+ *                     seal (SEAL_*, a second `signature` check); also a failed validity check
+ *                     and REGISTER_UNKNOWN (our key, never issued)
  *   2. superseded     REGISTER_SUPERSEDED (the diploma was corrected; a newer extract exists)
  *   3. revoked        STATUS_REVOKED, REGISTER_REVOKED, REGISTER_WITHDRAWN
  *   4. suspended      STATUS_SUSPENDED
- *   5. unknown        STATUS_UNKNOWN, KEYS_UNAVAILABLE, REGISTER_UNAVAILABLE (fail closed); also
+ *   5. unknown        STATUS_UNKNOWN, KEYS_UNAVAILABLE, REGISTER_UNAVAILABLE, BINDING_UNAVAILABLE
+ *                     (fail closed); also
  *                     when a pipeline check is missing or skipped although nothing failed
  *   6. authentic      every pipeline check passed (warnings allowed)
  *

@@ -146,4 +146,52 @@ export const CHECK_MESSAGES: Record<CheckCode, LocalizedText> = {
     nl: 'Niet gecontroleerd, omdat het bewijs niet van een vertrouwde uitgever komt.',
     en: 'Not checked, because the credential does not come from a trusted issuer.',
   },
+  PDF_INVALID: {
+    nl: `Dit bestand is geen PDF die wij kunnen lezen, of het is beschadigd of onvolledig. Upload het originele PDF-bestand van het uittreksel. Lukt het niet? ${NEW_EXTRACT_NL}`,
+    en: `This file is not a PDF we can read, or it is damaged or incomplete. Upload the original PDF file of the extract. Still failing? ${NEW_EXTRACT_EN}`,
+  },
+  PDF_TOO_LARGE: {
+    nl: `Dit bestand is groter dan 5 MB. Een uittreksel uit het register is veel kleiner. Upload het originele PDF-bestand van het uittreksel. Lukt het niet? ${NEW_EXTRACT_NL}`,
+    en: `This file is larger than 5 MB. An extract from the register is much smaller. Upload the original PDF file of the extract. Still failing? ${NEW_EXTRACT_EN}`,
+  },
+  PDF_NO_CREDENTIAL: {
+    nl: 'In dit PDF-bestand zit geen digitaal diplomabewijs. Een uittreksel uit het register heeft dat altijd. Een afdruk, een scan of een ander bestand kunnen we niet controleren. Vraag de houder om het originele PDF-bestand of om een nieuw uittreksel.',
+    en: 'This PDF file contains no digital diploma credential. An extract from the register always has one. We cannot check a print, a scan or another file. Ask the holder for the original PDF file or for a new extract.',
+  },
+  PDF_CREDENTIAL_INVALID: {
+    nl: `Het digitale bewijs in dit PDF-bestand is beschadigd of niet door het register gemaakt. ${FORGERY_NL}`,
+    en: `The digital credential inside this PDF file is damaged or was not made by the register. ${FORGERY_EN}`,
+  },
+  SEAL_VALID: {
+    nl: 'Het digitale zegel van het register klopt: niemand heeft het document veranderd.',
+    en: "The register's digital seal is valid: nobody has changed the document.",
+  },
+  SEAL_MISSING: {
+    nl: `Het document heeft geen digitaal zegel. Een uittreksel uit het register heeft dat altijd. ${FORGERY_NL}`,
+    en: `The document has no digital seal. An extract from the register always has one. ${FORGERY_EN}`,
+  },
+  SEAL_INVALID: {
+    nl: `Het digitale zegel van het document klopt niet. ${FORGERY_NL}`,
+    en: `The document's digital seal is not valid. ${FORGERY_EN}`,
+  },
+  SEAL_NOT_OURS: {
+    nl: `Het document is verzegeld door iemand anders dan het diplomaregister. ${FORGERY_NL}`,
+    en: `The document was sealed by someone other than the diploma register. ${FORGERY_EN}`,
+  },
+  SEAL_DOCUMENT_MODIFIED: {
+    nl: `Het document is veranderd nadat het register het verzegelde. ${FORGERY_NL}`,
+    en: `The document was changed after the register sealed it. ${FORGERY_EN}`,
+  },
+  BINDING_UNAVAILABLE: {
+    nl: `We konden nu niet nagaan of dit document bij het digitale bewijs erin hoort. ${TRY_LATER_NL}`,
+    en: `We could not check just now whether this document belongs with the digital credential inside it. ${TRY_LATER_EN}`,
+  },
+  SKIPPED_PDF_INVALID: {
+    nl: 'Niet gecontroleerd, omdat het bestand geen leesbare PDF is.',
+    en: 'Not checked, because the file is not a readable PDF.',
+  },
+  SKIPPED_PDF_NO_CREDENTIAL: {
+    nl: 'Niet gecontroleerd, omdat er geen leesbaar digitaal bewijs in het document zit.',
+    en: 'Not checked, because the document contains no readable digital credential.',
+  },
 };

@@ -1,20 +1,17 @@
 // The verifier's API: POST /credentials/verify (VC-API shape: the vc+jwt or its enveloped form) and
-// POST /api/v1/verify with the QR code's number + secret. Both run the one pipeline and answer the
-// same checks. (The /v page, the number + letters entrance and PDF uploads come next.)
+// POST /api/v1/verify (the PDF, or the number with the QR secret or two letters of the surname).
+// Both run the one pipeline and answer the same checks; the /v pages use the same verifier.
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Clock } from '../clock.ts';
-import { clientAddress, createRateLimiter } from '../http/rate-limit.ts';
 import { AppError } from '../errors.ts';
+import { clientAddress } from '../http/rate-limit.ts';
 import { createRouter, problemResponses } from '../http/router.ts';
 import { requireMediaType } from '../http/middleware.ts';
-import { constantTimeEqual, sha256Hex } from '../lib/bytes.ts';
-import { parseExtractNumber } from '../extracts/extract-number.ts';
-import type { StatusListPublisher } from '../extracts/status-publisher.ts';
-import { verifyCredential, MAX_CREDENTIAL_JWT_LENGTH, type VerificationResult } from '../verification/pipeline.ts';
+import { MAX_CREDENTIAL_JWT_LENGTH, type VerificationResult } from '../verification/pipeline.ts';
 import { VERDICT_LABELS } from '../verification/checks.ts';
-import { findExtractByNumber, recordVerification, registerSources } from './sources.ts';
+import type { ExtractLookup, Verifier } from './verifier-service.ts';
 
 const ENVELOPE_PREFIX = 'data:application/vc+jwt,';
+export const API_VERIFY_PATH = '/api/v1/verify';
 
 const localized = z.object({ nl: z.string(), en: z.string() });
 const resultSchema = z
@@ -32,6 +29,7 @@ const resultSchema = z
       }),
     ),
     credential: z.record(z.string(), z.unknown()).optional().openapi({ description: 'the verified credential (only when its signature is ours)' }),
+    file: z.object({ sha256: z.string() }).optional().openapi({ description: 'uploads only: the SHA-256 (hex) of the file as received' }),
   })
   .openapi('VerificationResult');
 
@@ -63,17 +61,26 @@ const credentialVerify = createRoute({
   responses: { 200: { description: 'The verdict and every check', content: { 'application/json': { schema: resultSchema } } }, ...problemResponses(400, 415, 422) },
 });
 
-const qrVerify = createRoute({
+const uploadSchema = z
+  .object({
+    file: z
+      .custom<File>((v) => v instanceof File, { message: 'a PDF file in the part named "file"' })
+      .openapi({ type: 'string', format: 'binary', description: 'the extract PDF, at most 5 MB' }),
+  })
+  .openapi('VerifyUploadRequest');
+
+const extractVerify = createRoute({
   method: 'post',
-  path: '/api/v1/verify',
+  path: API_VERIFY_PATH,
   tags: ['Verification'],
-  summary: 'Verify an extract by its number and the QR secret, or the number and two letters of the surname',
+  summary: 'Verify an extract: its PDF, its number and QR secret, or its number and two letters of the surname',
   description:
-    'The QR code holds `/v/<number>#<secret>`; the page sends both here. Typed in, the number comes with the first two letters of the holder’s surname (with or without tussenvoegsel; case and accents do not matter). An unknown number, a wrong secret and wrong letters all get the same answer. The letters entrance is rate limited per client and per extract number (429 with Retry-After).',
-  middleware: [requireMediaType('application/json')] as const,
+    'Three ways in, one pipeline and the same checks. **PDF** (multipart, part `file`, ≤ 5 MB): also checks the PDF seal and that the attached `credential.jwt` belongs to this very document (`binding`). **QR**: the code holds `/v/<number>#<secret>`; the page sends both. **Typed**: the number with the first two letters of the holder’s surname (with or without tussenvoegsel; case and accents do not matter). An unknown number, a wrong secret and wrong letters all get the same 404. The letters entrance is rate limited per client and per extract number (429 with Retry-After).',
+  middleware: [requireMediaType('application/json', 'multipart/form-data')] as const,
   request: {
     body: {
-      required: true,
+      // required per media type: the JSON body is validated when JSON is sent, the form when a form is
+      required: false,
       content: {
         'application/json': {
           schema: z
@@ -83,76 +90,40 @@ const qrVerify = createRoute({
             ])
             .openapi('VerifyExtractRequest'),
         },
+        'multipart/form-data': { schema: uploadSchema },
       },
     },
   },
-  responses: { 200: { description: 'The verdict and every check', content: { 'application/json': { schema: resultSchema } } }, ...problemResponses(404, 415, 422, 429) },
+  responses: { 200: { description: 'The verdict and every check', content: { 'application/json': { schema: resultSchema } } }, ...problemResponses(400, 404, 413, 415, 422, 429) },
 });
 
-const notFound = () =>
-  new AppError({ code: 'EXTRACT_NOT_FOUND', status: 404, title: 'Extract not found', detail: 'No extract has this number and secret. Check the number, or scan the QR code again.' });
+const uploadTooLarge = (limit: number) =>
+  new AppError({ code: 'UPLOAD_TOO_LARGE', status: 413, title: 'File too large', detail: `The file is larger than ${limit} bytes. A genuine extract is much smaller; send the original PDF.` });
+
+const isMultipart = (contentType: string | undefined) => /^multipart\/form-data/i.test(contentType ?? '');
 
 function toBody(result: VerificationResult) {
   return { verified: result.verdict === 'authentic', verdict: result.verdict, verdictLabel: VERDICT_LABELS[result.verdict], checks: result.checks, ...(result.credential ? { credential: result.credential } : {}) };
 }
 
-export const LETTERS_LIMIT_PER_CLIENT = { limit: 30, windowMs: 10 * 60_000 };
-export const LETTERS_LIMIT_PER_NUMBER = { limit: 10, windowMs: 60 * 60_000 };
-
-const tooMany = (retryAfterSeconds: number) =>
-  new AppError({
-    code: 'TOO_MANY_ATTEMPTS',
-    status: 429,
-    title: 'Too many attempts',
-    detail: `Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes, or scan the QR code on the extract.`,
-    headers: { 'Retry-After': String(retryAfterSeconds) },
-  });
-
-/** Folds case and accents: "Øverby" and "overby" start alike. */
-function fold(s: string): string {
-  return s.normalize('NFD').replace(/\p{M}/gu, '').replace(/ø/gi, 'o').replace(/ł/gi, 'l').replace(/[^\p{L}]/gu, '').toLowerCase();
-}
-
-function lettersMatch(letters: string, holder: { prefix: string | null; familyName: string }): boolean {
-  const given = fold(letters);
-  if (given.length !== 2) return false;
-  const candidates = [fold(holder.familyName).slice(0, 2), fold(`${holder.prefix ?? ''}${holder.familyName}`).slice(0, 2)];
-  return candidates.some((c) => c.length === 2 && constantTimeEqual(c, given));
-}
-
-export function verifierRoutes(publisher: StatusListPublisher, clock: Clock) {
+export function verifierRoutes(verifier: Verifier) {
   const router = createRouter();
-  // limits live as long as this app instance
-  const perClient = createRateLimiter({ ...LETTERS_LIMIT_PER_CLIENT, clock });
-  const perNumber = createRateLimiter({ ...LETTERS_LIMIT_PER_NUMBER, clock });
 
   router.openapi(credentialVerify, async (c) => {
-    const deps = c.get('deps');
     const input = c.req.valid('json').verifiableCredential;
     const jwt = typeof input === 'string' ? input : input.id.slice(ENVELOPE_PREFIX.length);
-    const result = await verifyCredential(jwt, registerSources(deps, publisher), { now: deps.clock.now() });
-    return c.json(toBody(result), 200);
+    return c.json(toBody(await verifier.credential(c.get('deps'), jwt)), 200);
   });
 
-  router.openapi(qrVerify, async (c) => {
+  router.openapi(extractVerify, async (c) => {
     const deps = c.get('deps');
-    const body = c.req.valid('json');
-    const canonical = parseExtractNumber(body.number);
-    if ('letters' in body) {
-      // guessing numbers or letters is throttled per client and per number alike
-      for (const [limiter, key] of [[perClient, clientAddress(c.req.raw, c.env)], [perNumber, canonical ?? body.number]] as const) {
-        const taken = limiter.take(key);
-        if (!taken.ok) throw tooMany(taken.retryAfterSeconds);
-      }
+    if (isMultipart(c.req.header('content-type'))) {
+      const { file } = c.req.valid('form') as { file: File };
+      if (file.size > deps.config.uploadLimit) throw uploadTooLarge(deps.config.uploadLimit);
+      const { result, sha256 } = await verifier.upload(deps, new Uint8Array(await file.arrayBuffer()));
+      return c.json({ ...toBody(result), file: { sha256 } }, 200);
     }
-    const row = canonical ? await findExtractByNumber(deps, canonical) : undefined;
-    // the same work whether or not the number exists, so both refusals take the same time
-    const matches = 'secret' in body
-      ? constantTimeEqual(await sha256Hex(body.secret), row?.secretHash ?? '0'.repeat(64))
-      : lettersMatch(body.letters, row ?? { prefix: null, familyName: '' });
-    if (!row || !matches || !row.jwt) throw notFound();
-    const result = await verifyCredential(row.jwt, registerSources(deps, publisher), { now: deps.clock.now() });
-    await recordVerification(deps, row.id, 'secret' in body ? 'qr' : 'number');
+    const { result } = await verifier.extract(deps, c.req.valid('json') as ExtractLookup, clientAddress(c.req.raw, c.env));
     return c.json(toBody(result), 200);
   });
 

@@ -98,4 +98,11 @@ describe.skipIf(!hasPostgres)('worker under workerd (wrangler dev + Hyperdrive) 
     expect(res.headers.get('content-type')).toMatch(/^text\/css/);
     expect((await res.text()).length).toBeGreaterThan(0);
   });
+
+  it('the verifier page renders at the edge, with its script and the QR decoder as assets', async () => {
+    const page = await get('/v?lang=en');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Check a diploma');
+    for (const asset of ['/static/verifier.js', '/static/vendor/jsQR.js', '/static/verifier.css']) expect((await get(asset)).status).toBe(200);
+  });
 });

@@ -39,6 +39,16 @@ const FAILURES: Array<[CheckId, CheckCode, Verdict]> = [
   ['register', 'REGISTER_REVOKED', 'revoked'],
   ['register', 'REGISTER_UNKNOWN', 'not_authentic'],
   ['register', 'REGISTER_UNAVAILABLE', 'unknown'],
+  // the PDF entrance: the file, its seal (a second `signature` check) and the binding
+  ['format', 'PDF_INVALID', 'not_authentic'],
+  ['format', 'PDF_TOO_LARGE', 'not_authentic'],
+  ['format', 'PDF_NO_CREDENTIAL', 'not_authentic'],
+  ['format', 'PDF_CREDENTIAL_INVALID', 'not_authentic'],
+  ['signature', 'SEAL_MISSING', 'not_authentic'],
+  ['signature', 'SEAL_INVALID', 'not_authentic'],
+  ['signature', 'SEAL_NOT_OURS', 'not_authentic'],
+  ['signature', 'SEAL_DOCUMENT_MODIFIED', 'not_authentic'],
+  ['binding', 'BINDING_UNAVAILABLE', 'unknown'],
 ];
 const rank = (v: Verdict) => VERDICT_PRECEDENCE.indexOf(v);
 
@@ -74,6 +84,19 @@ describe('deriveVerdict', () => {
     expect(pairs).toBe(FAILURES.length ** 2);
   });
 
+  it('reads a PDF result (two signature checks: credential and seal, then binding) the same way', () => {
+    const pdf = (seal: Check, binding: Check) => {
+      const [format, signature, ...rest] = allPassed();
+      return [format!, signature!, seal, ...rest, binding];
+    };
+    expect(deriveVerdict(pdf(make('signature', 'passed', 'SEAL_VALID'), make('binding', 'passed', 'BINDING_VALID')))).toBe('authentic');
+    expect(deriveVerdict(pdf(make('signature', 'failed', 'SEAL_DOCUMENT_MODIFIED'), make('binding', 'passed', 'BINDING_VALID')))).toBe('not_authentic');
+    expect(deriveVerdict(pdf(make('signature', 'passed', 'SEAL_VALID'), make('binding', 'failed', 'BINDING_MISMATCH')))).toBe('not_authentic');
+    // a withdrawn extract uploaded untouched: revoked, not forged
+    const withdrawn = withCheck(pdf(make('signature', 'passed', 'SEAL_VALID'), make('binding', 'passed', 'BINDING_VALID')), make('register', 'failed', 'REGISTER_WITHDRAWN'));
+    expect(deriveVerdict(withdrawn)).toBe('revoked');
+  });
+
   it('lets a forgery outrank everything, even with every other check failing too', () => {
     const everything = FAILURES.map(([id, code]) => make(id, 'failed', code));
     expect(deriveVerdict(everything)).toBe('not_authentic');
@@ -82,7 +105,7 @@ describe('deriveVerdict', () => {
   });
 
   it('covers every failure code the vocabulary has', () => {
-    const passedCodes = ['FORMAT_VALID', 'SIGNATURE_VALID', 'ISSUER_VALID', 'ISSUER_KEY_RETIRED', 'STATUS_VALID', 'VALIDITY_VALID', 'REGISTER_ACTIVE', 'BINDING_VALID'];
+    const passedCodes = ['FORMAT_VALID', 'SIGNATURE_VALID', 'ISSUER_VALID', 'ISSUER_KEY_RETIRED', 'STATUS_VALID', 'VALIDITY_VALID', 'REGISTER_ACTIVE', 'BINDING_VALID', 'SEAL_VALID'];
     const failureCodes = CHECK_CODES.filter((c) => !passedCodes.includes(c) && !c.startsWith('SKIPPED_'));
     expect(new Set(FAILURES.map(([, code]) => code))).toEqual(new Set(failureCodes));
   });

@@ -1,0 +1,106 @@
+// The verifier behind every entrance (API and /v page alike): one pipeline, the same rate limits,
+// the same "who looked" record. Entrances differ only in how they receive input and show results.
+import type { AppDeps } from '../deps.ts';
+import type { Clock } from '../clock.ts';
+import { AppError } from '../errors.ts';
+import { createRateLimiter } from '../http/rate-limit.ts';
+import { constantTimeEqual, sha256Hex } from '../lib/bytes.ts';
+import { parseExtractNumber } from '../extracts/extract-number.ts';
+import type { StatusListPublisher } from '../extracts/status-publisher.ts';
+import { verifyCredential, type VerificationResult } from '../verification/pipeline.ts';
+import { verifyPdfUpload } from '../verification/pdf-upload.ts';
+import { findExtractByNumber, recordVerification, registerSources } from './sources.ts';
+import { documentHashSource, findExtractDocument } from './document-hash.ts';
+
+export const LETTERS_LIMIT_PER_CLIENT = { limit: 30, windowMs: 10 * 60_000 };
+export const LETTERS_LIMIT_PER_NUMBER = { limit: 10, windowMs: 60 * 60_000 };
+
+export type ExtractLookup = { number: string; secret: string } | { number: string; letters: string };
+
+export interface ExtractVerification {
+  result: VerificationResult;
+  extractId: string;
+  entrance: 'qr' | 'number';
+}
+
+const uploadUnavailable = () =>
+  new AppError({ code: 'UPLOAD_UNAVAILABLE', status: 503, title: 'PDF check unavailable', detail: 'This server cannot check PDF seals. Verify with the QR code or the extract number instead.' });
+
+export const extractNotFound = () =>
+  new AppError({ code: 'EXTRACT_NOT_FOUND', status: 404, title: 'Extract not found', detail: 'No extract has this number and secret. Check the number, or scan the QR code again.' });
+
+const tooMany = (retryAfterSeconds: number) =>
+  new AppError({
+    code: 'TOO_MANY_ATTEMPTS',
+    status: 429,
+    title: 'Too many attempts',
+    detail: `Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes, or scan the QR code on the extract.`,
+    headers: { 'Retry-After': String(retryAfterSeconds) },
+  });
+
+/** Folds case and accents: "Øverby" and "overby" start alike. */
+function fold(s: string): string {
+  return s.normalize('NFD').replace(/\p{M}/gu, '').replace(/ø/gi, 'o').replace(/ł/gi, 'l').replace(/[^\p{L}]/gu, '').toLowerCase();
+}
+
+function lettersMatch(letters: string, holder: { prefix: string | null; familyName: string }): boolean {
+  const given = fold(letters);
+  if (given.length !== 2) return false;
+  const candidates = [fold(holder.familyName).slice(0, 2), fold(`${holder.prefix ?? ''}${holder.familyName}`).slice(0, 2)];
+  return candidates.some((c) => c.length === 2 && constantTimeEqual(c, given));
+}
+
+export function createVerifier(publisher: StatusListPublisher, clock: Clock) {
+  // limits live as long as this app instance
+  const perClient = createRateLimiter({ ...LETTERS_LIMIT_PER_CLIENT, clock });
+  const perNumber = createRateLimiter({ ...LETTERS_LIMIT_PER_NUMBER, clock });
+
+  return {
+    publisher,
+
+    credential(deps: AppDeps, jwt: string): Promise<VerificationResult> {
+      return verifyCredential(jwt, registerSources(deps, publisher), { now: deps.clock.now() });
+    },
+
+    /**
+     * The QR entrance (number + secret) and the typed one (number + two letters of the surname).
+     * An unknown number, a wrong secret and wrong letters are one and the same 404, after the same work.
+     */
+    async extract(deps: AppDeps, input: ExtractLookup, client: string): Promise<ExtractVerification> {
+      const canonical = parseExtractNumber(input.number);
+      if ('letters' in input) {
+        // guessing numbers or letters is throttled per client and per number alike
+        for (const [limiter, key] of [[perClient, client], [perNumber, canonical ?? input.number]] as const) {
+          const taken = limiter.take(key);
+          if (!taken.ok) throw tooMany(taken.retryAfterSeconds);
+        }
+      }
+      const row = canonical ? await findExtractByNumber(deps, canonical) : undefined;
+      const matches = 'secret' in input
+        ? constantTimeEqual(await sha256Hex(input.secret), row?.secretHash ?? '0'.repeat(64))
+        : lettersMatch(input.letters, row ?? { prefix: null, familyName: '' });
+      if (!row || !matches || !row.jwt) throw extractNotFound();
+      const entrance = 'secret' in input ? 'qr' : 'number';
+      const result = await verifyCredential(row.jwt, registerSources(deps, publisher), { now: deps.clock.now() });
+      await recordVerification(deps, row.id, entrance);
+      return { result, extractId: row.id, entrance };
+    },
+
+    /** The PDF entrance: the same checks, plus the seal and the binding of file and credential. */
+    async upload(deps: AppDeps, bytes: Uint8Array): Promise<{ result: VerificationResult; sha256: string; extractId?: string }> {
+      // the seal certificate is public, but this process only knows it when it can seal itself
+      if (!deps.documents) throw uploadUnavailable();
+      const result = await verifyPdfUpload(bytes, registerSources(deps, publisher), {
+        now: deps.clock.now(),
+        sealTrust: { certificates: [deps.documents.seal.certificateDer] },
+        documentHash: documentHashSource(deps.db),
+      });
+      const document = result.credentialId ? await findExtractDocument(deps.db, result.credentialId) : undefined;
+      if (document) await recordVerification(deps, document.extractId, 'upload');
+      const { sha256, credentialId: _credentialId, ...verification } = result;
+      return { result: verification, sha256, ...(document ? { extractId: document.extractId } : {}) };
+    },
+  };
+}
+
+export type Verifier = ReturnType<typeof createVerifier>;
