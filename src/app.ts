@@ -39,7 +39,8 @@ export function createApp(deps: AppDeps) {
         objectSrc: ["'none'"],
       },
       strictTransportSecurity: 'max-age=63072000; includeSubDomains',
-      referrerPolicy: 'no-referrer',
+      // same-origin, not no-referrer: under no-referrer browsers send "Origin: null" on form posts
+      referrerPolicy: 'same-origin',
       crossOriginResourcePolicy: 'same-site',
     }),
   );

@@ -1,7 +1,7 @@
 // The graduate portal: login (OpenID Connect), my diplomas, a diploma with its grade list,
 // downloading signed extracts in Dutch or English, my extracts with "withdraw", who looked.
 import { Hono, type Context } from 'hono';
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { AppDeps, AppEnv } from '../deps.ts';
 import { diplomas, extracts, holders, institutions, programmes, verificationEvents } from '../../db/schema.ts';
 import { AppError } from '../errors.ts';
@@ -31,7 +31,7 @@ function PortalPage(props: { lang: Lang; t: PortalTexts; title: string; session?
   const other = props.lang === 'nl' ? 'en' : 'nl';
   return (
     <Layout lang={props.lang} title={`${props.title} — Diplomaregister`}>
-      <nav class="portal-bar" aria-label={props.lang === 'nl' ? 'Account' : 'Account'}>
+      <nav class="portal-bar" aria-label={props.t.account}>
         <a href={`${props.path}?lang=${other}`} lang={other} hreflang={other}>{props.t.otherLanguage}</a>
         {props.session && (
           <form method="post" action="/logout" class="inline">
@@ -45,12 +45,27 @@ function PortalPage(props: { lang: Lang; t: PortalTexts; title: string; session?
   );
 }
 
+/** A wide table scrolls on its own on a narrow screen (the page does not); keyboard users scroll it too. */
+function DataTable(props: { id: string; caption: string; children: unknown }) {
+  return (
+    <div class="table-scroll" role="region" aria-labelledby={`${props.id}-caption`} tabindex={0}>
+      <table>
+        <caption id={`${props.id}-caption`} class="visually-hidden">{props.caption}</caption>
+        {props.children as never}
+      </table>
+    </div>
+  );
+}
+
 function errorPage(c: Context<PortalEnv>, status: 400 | 403 | 404 | 409 | 503, message: string) {
   const lang = c.get('lang') ?? pickLang(c);
   const t = portalTexts[lang];
+  const session = c.get('session');
+  // the language switch shows this same page again where that is a plain GET; else a safe start
+  const again = c.req.method === 'GET' && c.req.path.startsWith('/portal/') ? c.req.path : session ? '/portal/' : '/';
   c.status(status);
   return c.html(
-    <PortalPage lang={lang} t={t} title={t.errorTitle} session={c.get('session')} path="/portal">
+    <PortalPage lang={lang} t={t} title={t.errorTitle} session={session} path={again}>
       <h1>{t.errorTitle}</h1>
       <p role="alert">{message}</p>
       <p><a href="/portal">{t.back}</a></p>
@@ -159,14 +174,13 @@ export function portalRoutes() {
       .limit(100);
     const flash = parseExtractNumber(c.req.query('withdrawn') ?? '');
     return c.html(
-      <PortalPage lang={lang} t={t} title={t.portalTitle} session={session} path="/portal/">
+      <PortalPage lang={lang} t={t} title={flash ? `${t.withdrawnTitle} — ${t.portalTitle}` : t.portalTitle} session={session} path="/portal/">
         <h1>{t.myDiplomas}</h1>
         {flash && <p role="status" class="notice">{t.withdrawn(formatExtractNumber(flash))}</p>}
         {mine.length === 0 ? (
           <p>{t.noDiplomas}</p>
         ) : (
-          <table>
-            <caption class="visually-hidden">{t.myDiplomas}</caption>
+          <DataTable id="diplomas" caption={t.myDiplomas}>
             <thead><tr><th scope="col">{t.qualification}</th><th scope="col">{t.institution}</th><th scope="col">{t.awardDate}</th><th scope="col">{t.level}</th><th scope="col">{t.status}</th><th scope="col"><span class="visually-hidden">{t.details}</span></th></tr></thead>
             <tbody>
               {mine.map((d) => {
@@ -183,14 +197,13 @@ export function portalRoutes() {
                 );
               })}
             </tbody>
-          </table>
+          </DataTable>
         )}
         <h2>{t.myExtracts}</h2>
         {myExtracts.length === 0 ? (
           <p>{t.noExtracts}</p>
         ) : (
-          <table>
-            <caption class="visually-hidden">{t.myExtracts}</caption>
+          <DataTable id="extracts" caption={t.myExtracts}>
             <thead><tr><th scope="col">{t.number}</th><th scope="col">{t.qualification}</th><th scope="col">{t.date}</th><th scope="col">{t.language}</th><th scope="col">{t.status}</th><th scope="col"><span class="visually-hidden">{t.withdraw}</span></th></tr></thead>
             <tbody>
               {myExtracts.map((e) => (
@@ -202,8 +215,8 @@ export function portalRoutes() {
                   <td>{t.extractState[e.state]}</td>
                   <td>
                     {e.state === 'active' && (
-                      <form method="post" action={`/portal/extracts/${e.id}/withdraw`}>
-                        <input type="hidden" name="csrf" value={session.csrfToken} />
+                      // withdrawing cannot be undone: this opens a page that asks to confirm (WCAG 3.3.4)
+                      <form method="get" action={`/portal/extracts/${e.id}/withdraw`}>
                         <button type="submit" aria-label={t.withdrawLabel(formatExtractNumber(e.number))}>{t.withdraw}</button>
                       </form>
                     )}
@@ -211,21 +224,20 @@ export function portalRoutes() {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </DataTable>
         )}
         <h2>{t.whoLooked}</h2>
         {looked.length === 0 ? (
           <p>{t.nobodyLooked}</p>
         ) : (
-          <table>
-            <caption class="visually-hidden">{t.whoLooked}</caption>
+          <DataTable id="looked" caption={t.whoLooked}>
             <thead><tr><th scope="col">{t.date}</th><th scope="col">{t.number}</th><th scope="col">{t.entrance}</th></tr></thead>
             <tbody>
               {looked.map((v) => (
                 <tr><td>{formatMoment(v.at, lang)}</td><td><code>{formatExtractNumber(v.number)}</code></td><td>{t.entranceName[v.entrance] ?? v.entrance}</td></tr>
               ))}
             </tbody>
-          </table>
+          </DataTable>
         )}
       </PortalPage>,
     );
@@ -247,8 +259,8 @@ export function portalRoutes() {
       <PortalPage lang={lang} t={t} title={name} session={session} path={`/portal/diplomas/${d.id}`}>
         <p><a href="/portal/">{t.back}</a></p>
         <h1>{t.kind[d.kind]} {name}</h1>
-        <dl>
-          {profile && (<><dt>Profiel / profile</dt><dd>{lang === 'nl' ? profile.nameNl : profile.nameEn}</dd></>)}
+        <dl class="facts">
+          {profile && (<><dt>{t.profile}</dt><dd>{lang === 'nl' ? profile.nameNl : profile.nameEn}</dd></>)}
           <dt>{t.institution}</dt><dd>{i.name}, {i.place} ({i.brin}{i.location})</dd>
           <dt>{p.codeType === 'crebo' ? 'Crebo' : p.codeType === 'croho' ? 'CROHO' : t.qualification}</dt><dd>{p.code}</dd>
           <dt>{t.awardDate}</dt><dd>{formatDay(d.awardDate, lang)}</dd>
@@ -258,15 +270,14 @@ export function portalRoutes() {
         {d.grades && (
           <>
             <h2>{t.grades}</h2>
-            <table>
-              <caption class="visually-hidden">{t.grades}</caption>
+            <DataTable id="grades" caption={t.grades}>
               <thead><tr><th scope="col">{t.subject}</th><th scope="col">{t.schoolExam}</th><th scope="col">{t.centralExam}</th><th scope="col">{t.final}</th></tr></thead>
               <tbody>
                 {d.grades.map((g) => (
                   <tr><td>{lang === 'nl' ? g.subjectNl : g.subjectEn}</td><td>{mark(g.schoolExam)}</td><td>{mark(g.centralExam)}</td><td>{g.final}</td></tr>
                 ))}
               </tbody>
-            </table>
+            </DataTable>
           </>
         )}
         {d.state === 'valid' && (
@@ -309,6 +320,41 @@ export function portalRoutes() {
       if (err.code === 'DIPLOMA_NOT_CURRENT') return errorPage(c, 409, t.errors.notCurrent);
       return errorPage(c, 503, t.errors.unavailable);
     }
+  });
+
+  router.get('/portal/extracts/:id/withdraw', async (c) => {
+    const { db } = c.get('deps');
+    const { lang, session } = { lang: c.get('lang'), session: c.get('session') };
+    const t = portalTexts[lang];
+    const id = c.req.param('id');
+    if (!/^[0-9a-f-]{36}$/.test(id)) return errorPage(c, 404, t.errors.notFound);
+    const [e] = await db
+      .select({ number: extracts.number, issuedAt: extracts.issuedAt, lang: extracts.lang, state: extracts.state, programmeNl: programmes.nameNl, programmeEn: programmes.nameEn })
+      .from(extracts)
+      .innerJoin(diplomas, eq(diplomas.id, extracts.diplomaId))
+      .innerJoin(holders, eq(holders.id, diplomas.holderId))
+      .innerJoin(programmes, eq(programmes.id, diplomas.programmeId))
+      .where(and(eq(extracts.id, id), eq(holders.subjectId, session.subjectId)));
+    if (!e) return errorPage(c, 404, t.errors.notFound);
+    if (e.state !== 'active') return errorPage(c, 409, t.errors.notActive);
+    const number = formatExtractNumber(e.number);
+    return c.html(
+      <PortalPage lang={lang} t={t} title={t.confirmWithdrawTitle(number)} session={session} path={`/portal/extracts/${id}/withdraw`}>
+        <h1>{t.confirmWithdrawTitle(number)}</h1>
+        <dl class="facts">
+          <dt>{t.number}</dt><dd><code>{number}</code></dd>
+          <dt>{t.qualification}</dt><dd>{lang === 'nl' ? e.programmeNl : e.programmeEn}</dd>
+          <dt>{t.date}</dt><dd>{formatDay(e.issuedAt.toISOString().slice(0, 10), lang)}</dd>
+          <dt>{t.language}</dt><dd>{t.langName[e.lang]}</dd>
+        </dl>
+        <p>{t.confirmWithdrawText}</p>
+        <form method="post" action={`/portal/extracts/${id}/withdraw`} class="actions">
+          <input type="hidden" name="csrf" value={session.csrfToken} />
+          <button type="submit">{t.confirmWithdraw}</button>{' '}
+          <a href="/portal/">{t.keepExtract}</a>
+        </form>
+      </PortalPage>,
+    );
   });
 
   router.post('/portal/extracts/:id/withdraw', async (c) => {

@@ -27,8 +27,7 @@ const langQuery = (lang: Lang) => `?lang=${lang}`;
 function VerifierPage(props: { lang: Lang; t: VerifierTexts; title: string; path: string; children: unknown; scripts?: string[] }) {
   const other = props.lang === 'nl' ? 'en' : 'nl';
   return (
-    <Layout lang={props.lang} title={`${props.title} — Diplomaregister`}>
-      <link rel="stylesheet" href="/static/verifier.css" />
+    <Layout lang={props.lang} title={`${props.title} — Diplomaregister`} stylesheets={['/static/verifier.css']}>
       <nav class="portal-bar" aria-label={props.lang === 'nl' ? 'Taal' : 'Language'}>
         <a href={`${props.path}?lang=${other}`} lang={other} hreflang={other}>
           {props.t.otherLanguage}
