@@ -17,6 +17,7 @@ import { API_VERIFY_PATH, verifierRoutes } from './verifier/routes.ts';
 import { createVerifier } from './verifier/verifier-service.ts';
 import { PAGE_UPLOAD_PATH, UPLOAD_FORM_OVERHEAD, verifierPages } from './verifier/pages.tsx';
 import { portalRoutes } from './portal/routes.tsx';
+import { notFoundPage, prefersHtml } from './web/not-found.tsx';
 
 export const API_VERSION = '0.1.0';
 
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps) {
 
   app.notFound((c) => {
     const allow = allowedMethods(app.routes, c.req.path);
+    if (!allow.length && prefersHtml(c)) return notFoundPage(c);
     return problemResponse(c, allow.length ? problems.methodNotAllowed(allow) : problems.notFound());
   });
 

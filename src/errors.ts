@@ -58,6 +58,8 @@ export const problems = {
       title: 'Request body too large',
       detail: `The body may be at most ${limitBytes} bytes.`,
       extra: { limitBytes },
+      // the rest of the body is never read: a client reusing this connection would hang
+      headers: { Connection: 'close' },
     }),
   unsupportedMediaType: (expected: string[]) =>
     new AppError({

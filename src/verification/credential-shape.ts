@@ -94,6 +94,8 @@ function checkShape(vc: Record<string, unknown>): void {
   checkValidityPeriod(vc);
   for (const member of TYPED_ENTRY_MEMBERS) if (member in vc) checkTypedEntries(member, vc[member]);
   for (const member of ['name', 'description'] as const) if (member in vc) checkLanguageValues(member, vc[member]);
+  // VC DM 2.0 §4.6 holds the issuer's name and description to the same rule
+  if (isObject(issuer)) for (const member of ['name', 'description'] as const) if (member in issuer) checkLanguageValues(member, issuer[member], '/issuer');
 }
 
 function checkContext(context: unknown): void {
@@ -164,11 +166,12 @@ function checkTypedEntries(member: (typeof TYPED_ENTRY_MEMBERS)[number], value: 
 
 const LANGUAGE_VALUE_MEMBERS = new Set(['@value', '@language', '@direction']);
 
-function checkLanguageValues(member: 'name' | 'description', value: unknown): void {
+/** `at`: the pointer of the object holding the member ('' for the credential, '/issuer' for its issuer). */
+function checkLanguageValues(member: 'name' | 'description', value: unknown, at = ''): void {
   const list = Array.isArray(value) ? value : [value];
   list.forEach((entry: unknown, i) => {
     if (typeof entry === 'string') return;
-    const pointer = Array.isArray(value) ? `/${member}/${i}` : `/${member}`;
+    const pointer = Array.isArray(value) ? `${at}/${member}/${i}` : `${at}/${member}`;
     const ok =
       isObject(entry) &&
       typeof entry['@value'] === 'string' &&

@@ -402,7 +402,11 @@ export function verifierPages(verifier: Verifier) {
     async (c, next) => {
       const { deps, t } = page(c);
       const limit = deps.config.uploadLimit;
-      return bodyLimit({ maxSize: limit + UPLOAD_FORM_OVERHEAD, onError: (cc) => home(cc as PageContext, 413, { upload: t.errors.tooLarge(Math.round(limit / 1024 / 1024)) }) })(c, next);
+      return bodyLimit({ maxSize: limit + UPLOAD_FORM_OVERHEAD, onError: (cc) => {
+          // the rest of the body is never read: a client reusing this connection would hang
+          cc.header('Connection', 'close');
+          return home(cc as PageContext, 413, { upload: t.errors.tooLarge(Math.round(limit / 1024 / 1024)) });
+        } })(c, next);
     },
     async (c) => {
       const { t, deps } = page(c);

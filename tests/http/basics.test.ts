@@ -71,6 +71,19 @@ describeEachDatabase('HTTP basics', (getDb) => {
     expect(feed.status).toBe(405);
   });
 
+  it('a browser asking for HTML gets a 404 page in its language; an API client asking for JSON gets problem+json', async () => {
+    const page = await app.fetch('/no/such/page', { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8', 'accept-language': 'en-GB,en;q=0.9' } });
+    expect(page.status).toBe(404);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await page.text();
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('Page not found');
+    const nl = await app.fetch('/no/such/page?lang=nl', { headers: { accept: 'text/html' } });
+    expect(await nl.text()).toContain('Pagina niet gevonden');
+    await expectProblem(await app.fetch('/no/such/page', { headers: { accept: 'application/json, text/html' } }), 404, 'NOT_FOUND');
+    await expectProblem(await app.fetch('/no/such/page', { method: 'POST', headers: { accept: 'text/html' } }), 404, 'NOT_FOUND');
+  });
+
   it('413 over the body limit, 415 for the wrong media type, 400 for broken JSON, 422 for bad fields', async () => {
     const key = (await createApiKey(getDb().db, '25LF', 'test')).key;
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
