@@ -10,6 +10,8 @@ export interface Target {
   url: string;
   path: string;
   body: string;
+  /** when given, requests take these bodies in turn instead of `body` */
+  bodies?: string[];
 }
 
 export type Job =
@@ -22,6 +24,8 @@ export interface ClosedResult {
   ok: number;
   failed: number;
   seconds: number;
+  /** every answer, warm-up included (the server's CPU time over the whole job is divided by it) */
+  answered: number;
 }
 
 export interface OpenResult {
@@ -40,9 +44,11 @@ export interface OpenResult {
 const LATE_MS = 5;
 const GRACE_MS = 2000;
 
+let sent = 0;
+
 function send(agent: Agent, target: Target, signal?: AbortSignal): Promise<boolean> {
   const u = new URL(target.path, target.url);
-  const body = Buffer.from(target.body);
+  const body = Buffer.from(target.bodies?.length ? target.bodies[sent++ % target.bodies.length]! : target.body);
   return new Promise((resolve) => {
     const req = request(
       { agent, signal, host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length } },
@@ -62,10 +68,12 @@ async function closedLoop(job: Extract<Job, { kind: 'closed' }>): Promise<Closed
   let measuring = false;
   let ok = 0;
   let failed = 0;
+  let answered = 0;
   let stopAt = performance.now() + job.warmupMs;
   const client = async () => {
     while (performance.now() < stopAt || !measuring) {
       const good = await send(agent, job);
+      answered++;
       if (measuring && performance.now() <= stopAt) good ? ok++ : failed++;
     }
   };
@@ -76,7 +84,7 @@ async function closedLoop(job: Extract<Job, { kind: 'closed' }>): Promise<Closed
   stopAt = started + job.durationMs;
   await Promise.all(clients);
   agent.destroy();
-  return { kind: 'closed', ok, failed, seconds: (stopAt - started) / 1000 };
+  return { kind: 'closed', ok, failed, seconds: (stopAt - started) / 1000, answered };
 }
 
 async function openLoop(job: Extract<Job, { kind: 'open' }>): Promise<OpenResult> {

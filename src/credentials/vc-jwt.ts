@@ -109,13 +109,14 @@ function privateKey(pair: SigningKeyPair): Promise<CryptoKey> {
 // ---------------------------------------------------------------------------------------------
 // Decoding (no verification)
 
-interface JwsParts extends DecodedCredentialJwt {
+/** A compact JWS split and decoded, NOT verified: hand it to verifyCredentialJwt to verify. */
+export interface CredentialJwtParts extends DecodedCredentialJwt {
   signingInput: string;
   /** the raw third segment; may be empty (an unsecured JWS), checked by verifyCredentialJwt */
   signature: string;
 }
 
-function splitJws(jwt: unknown): JwsParts {
+function splitJws(jwt: unknown): CredentialJwtParts {
   if (typeof jwt !== 'string') throw new CredentialFormatError('a credential JWT must be a string');
   const parts = jwt.trim().split('.');
   if (parts.length !== 3) throw new CredentialFormatError('a credential JWT has three dot-separated parts');
@@ -161,6 +162,14 @@ export function decodeCredentialJwt(jwt: string): DecodedCredentialJwt {
   return { header, payload };
 }
 
+/**
+ * As decodeCredentialJwt, keeping what verifyCredentialJwt needs besides: a caller that looks at
+ * the header and payload before verifying does not decode the token twice.
+ */
+export function splitCredentialJwt(jwt: string): CredentialJwtParts {
+  return splitJws(jwt);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Verification
 
@@ -173,11 +182,11 @@ const publicKeys = new Map<string, Promise<CryptoKey>>();
  * issuer are acceptable is up to `getKey` and the caller; errors from `getKey` propagate as is.
  */
 export async function verifyCredentialJwt(
-  jwt: string,
+  jwt: string | CredentialJwtParts,
   getKey: (kid: string) => Promise<JsonWebKey | undefined>,
   opts: VerifyCredentialOptions,
 ): Promise<VerifiedCredentialJwt> {
-  const { header, payload, signingInput, signature } = splitJws(jwt);
+  const { header, payload, signingInput, signature } = typeof jwt === 'string' ? splitJws(jwt) : jwt;
 
   if (!(ACCEPTED_ALGS as readonly string[]).includes(header.alg)) {
     throw new CredentialVerificationError('CREDENTIAL_ALG_UNSUPPORTED', `alg ${quote(header.alg)} is not accepted; use EdDSA or Ed25519`);
@@ -207,6 +216,26 @@ export async function verifyCredentialJwt(
     (await crypto.subtle.verify('Ed25519', key, signatureBytes as BufferSource, encoder.encode(signingInput)));
   if (!valid) throw new CredentialVerificationError('CREDENTIAL_SIGNATURE_INVALID', 'the signature does not verify');
 
+  checkPeriod(times, opts);
+
+  return {
+    header: header as VerifiedCredentialJwt['header'],
+    credential: payload,
+    kid: header.kid,
+    ...(times.validFrom ? { validFrom: times.validFrom } : {}),
+    ...(times.validUntil ? { validUntil: times.validUntil } : {}),
+  };
+}
+
+/**
+ * The validity period check of verifyCredentialJwt on its own, for a credential whose signature
+ * was verified before (a cached status list at a later moment): throws the same errors.
+ */
+export function checkValidityPeriod(credential: Record<string, unknown>, opts: VerifyCredentialOptions): void {
+  checkPeriod(validityPeriod(credential), opts);
+}
+
+function checkPeriod(times: { notBefore?: number; notAfter?: number }, opts: VerifyCredentialOptions): void {
   const skewMs = (opts.skewSeconds ?? DEFAULT_SKEW_SECONDS) * 1000;
   const now = opts.now.getTime();
   if (Number.isNaN(now) || !(skewMs >= 0)) throw new TypeError('verifyCredentialJwt needs a valid `now` and a non-negative skew');
@@ -216,14 +245,6 @@ export async function verifyCredentialJwt(
   if (times.notAfter !== undefined && now - skewMs > times.notAfter) {
     throw new CredentialVerificationError('CREDENTIAL_EXPIRED', `the credential was valid until ${new Date(times.notAfter).toISOString()}`);
   }
-
-  return {
-    header: header as VerifiedCredentialJwt['header'],
-    credential: payload,
-    kid: header.kid,
-    ...(times.validFrom ? { validFrom: times.validFrom } : {}),
-    ...(times.validUntil ? { validUntil: times.validUntil } : {}),
-  };
 }
 
 /** Header values are attacker-controlled: quoted and cut short before they go into a message. */

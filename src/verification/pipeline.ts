@@ -7,16 +7,17 @@ import {
   ACCEPTED_ALGS,
   CREDENTIAL_JWT_TYP,
   CredentialVerificationError,
-  decodeCredentialJwt,
   DEFAULT_SKEW_SECONDS,
+  splitCredentialJwt,
   verifyCredentialJwt,
   type CredentialErrorCode,
-  type DecodedCredentialJwt,
+  type CredentialJwtParts,
 } from '../credentials/vc-jwt.ts';
-import { Bitstring, decodeStatusList, type StatusPurpose } from '../credentials/status-list.ts';
+import type { StatusPurpose } from '../credentials/status-list.ts';
 import { deriveVerdict, type Check, type CheckCode, type CheckId, type CheckStatus, type Verdict } from './checks.ts';
 import { findShapeViolation } from './credential-shape.ts';
 import { CHECK_MESSAGES } from './messages.ts';
+import { createStatusListCache, type VerifiedStatusList } from './status-list-cache.ts';
 
 /** A real diploma vc+jwt is a few KB; anything far larger is refused before parsing. */
 export const MAX_CREDENTIAL_JWT_LENGTH = 64 * 1024;
@@ -85,7 +86,7 @@ export async function verifyCredential(jwt: string, sources: VerificationSources
   );
   const key = keys && typeof header.kid === 'string' ? findKey(keys, header.kid) : undefined;
 
-  const signature = await checkSignature(jwt, header, keys, key, { now: opts.now, skewSeconds });
+  const signature = await checkSignature(format.decoded, keys, key, { now: opts.now, skewSeconds });
   const issuer = checkIssuer(signature.check, payload, keys, key, sources.expectedIssuerDid);
   const before = [format.check, signature.check, issuer];
 
@@ -117,14 +118,14 @@ function skipCodeAfter(signature: Check, issuer: Check): CheckCode | undefined {
 // The alg is the signature check's business: `none` or HS256 are attempts to get past the
 // signature, not a malformed document.
 
-function checkFormat(jwt: unknown): { check: Check; decoded?: DecodedCredentialJwt } {
+function checkFormat(jwt: unknown): { check: Check; decoded?: CredentialJwtParts } {
   if (typeof jwt !== 'string') return { check: check('format', 'failed', 'FORMAT_INVALID', { reason: 'not a string' }) };
   if (jwt.length > MAX_CREDENTIAL_JWT_LENGTH) {
     return { check: check('format', 'failed', 'FORMAT_TOO_LARGE', { length: jwt.length, maxLength: MAX_CREDENTIAL_JWT_LENGTH }) };
   }
-  let decoded: DecodedCredentialJwt;
+  let decoded: CredentialJwtParts;
   try {
-    decoded = decodeCredentialJwt(jwt);
+    decoded = splitCredentialJwt(jwt);
   } catch (error) {
     return { check: check('format', 'failed', 'FORMAT_INVALID', { reason: reasonOf(error) }) };
   }
@@ -167,19 +168,19 @@ function findKey(keys: PublishedKeys, kid: string): FoundKey | undefined {
 type TimeErrorCode = Extract<CredentialErrorCode, 'CREDENTIAL_NOT_YET_VALID' | 'CREDENTIAL_EXPIRED'>;
 
 async function checkSignature(
-  jwt: string,
-  header: DecodedCredentialJwt['header'],
+  jws: CredentialJwtParts,
   keys: PublishedKeys | undefined,
   key: FoundKey | undefined,
   opts: { now: Date; skewSeconds: number },
 ): Promise<{ check: Check; timeError?: TimeErrorCode }> {
+  const { header } = jws;
   if (!(ACCEPTED_ALGS as readonly string[]).includes(header.alg)) {
     return { check: check('signature', 'failed', 'SIGNATURE_ALG_UNSUPPORTED', { alg: String(header.alg).slice(0, 40) }) };
   }
   if (!keys) return { check: check('signature', 'skipped', 'SKIPPED_KEYS_UNAVAILABLE') };
   if (!key) return { check: check('signature', 'skipped', 'SKIPPED_KEY_UNKNOWN') };
   try {
-    await verifyCredentialJwt(jwt, async () => key.jwk, opts);
+    await verifyCredentialJwt(jws, async () => key.jwk, opts);
     return { check: check('signature', 'passed', 'SIGNATURE_VALID') };
   } catch (error) {
     const code = error instanceof CredentialVerificationError ? error.code : undefined;
@@ -218,6 +219,10 @@ function checkIssuer(
 // status: both Bitstring Status List entries (our credentials always carry both); each list is a
 // vc+jwt that must verify with one of our active or retired keys, name our DID as issuer, be the
 // list the entry points at, and have the entry's purpose. Anything short of that: unknown.
+// Verified lists are kept by their signed text (status-list-cache.ts): the source is still asked
+// every time, and a list it hands back again is not verified and unzipped again.
+
+const statusListCache = createStatusListCache();
 
 type PurposeState =
   | { purpose: StatusPurpose; state: 'set' | 'clear' }
@@ -266,12 +271,13 @@ async function purposeState(
   );
   if (typeof listJwt !== 'string') return unknown('list unreachable');
 
-  let list: Record<string, unknown>;
+  let verified: VerifiedStatusList;
   try {
-    ({ credential: list } = await verifyCredentialJwt(listJwt, async (kid) => trustedListKey(keys, kid), opts));
+    verified = await statusListCache.verify(listJwt, (kid) => trustedListKey(keys, kid), opts);
   } catch {
     return unknown('list signature');
   }
+  const list = verified.credential;
   const type = list.type;
   const subject = list.credentialSubject as Record<string, unknown> | undefined;
   if (
@@ -286,7 +292,7 @@ async function purposeState(
     return unknown('list does not match the entry');
   }
   try {
-    const bits = new Bitstring(await decodeStatusList(subject.encodedList as string));
+    const bits = await verified.bitstring();
     return { purpose, state: bits.get(index) ? 'set' : 'clear' };
   } catch {
     return unknown('list unreadable or index out of range');
