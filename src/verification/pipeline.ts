@@ -29,6 +29,8 @@ export interface PublishedKeys {
 }
 
 export interface RegisterEntry {
+  /** the register's own id of the extract (never shown; the verifier records "who looked" with it) */
+  extractId?: string;
   /** the extract's state */
   state: 'active' | 'withdrawn' | 'revoked' | 'superseded';
   /** the diploma's state */

@@ -46,6 +46,7 @@ function registerReads(db: Database) {
       version: sql<number | null>`${statusLists.version}`,
       updatedAt: sql`${statusLists.updatedAt}`.mapWith(statusLists.updatedAt) as SQL<Date | null>,
       successorAwardDate: sql<string | null>`null::date`,
+      extractId: sql<string | null>`null::uuid`,
     })
     .from(statusLists)
     .where(anyOf(statusLists.id, 'listIds'));
@@ -58,6 +59,7 @@ function registerReads(db: Database) {
       version: sql<number | null>`null::integer`,
       updatedAt: sql<Date | null>`null::timestamptz`,
       successorAwardDate: sql<string | null>`(${successorAwardDate})`,
+      extractId: sql<string | null>`${extracts.id}`,
     })
     .from(extracts)
     .innerJoin(diplomas, eq(diplomas.id, extracts.diplomaId))
@@ -111,11 +113,13 @@ interface Fact {
   version: number | null;
   updatedAt: Date | null;
   successorAwardDate: string | null;
+  extractId: string | null;
 }
 
 const listVersion = (row: Fact): StatusListVersion => ({ purpose: row.state as StatusListVersion['purpose'], version: row.version!, updatedAt: row.updatedAt! });
 
 const registerEntry = (row: Fact): RegisterEntry => ({
+  extractId: row.extractId!,
   state: row.state as RegisterEntry['state'],
   diplomaState: row.diplomaState as RegisterEntry['diplomaState'],
   ...(row.successorAwardDate ? { supersededBy: { awardDate: row.successorAwardDate } } : {}),

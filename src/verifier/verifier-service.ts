@@ -58,8 +58,19 @@ export function createVerifier(publisher: StatusListPublisher, clock: Clock) {
   return {
     publisher,
 
-    credential(deps: AppDeps, jwt: string): Promise<VerificationResult> {
-      return verifyCredential(jwt, registerSources(deps, publisher), { now: deps.clock.now() });
+    /** The VC-API entrance. A credential our key signed is recorded for its holder's "who looked". */
+    async credential(deps: AppDeps, jwt: string): Promise<VerificationResult> {
+      const sources = registerSources(deps, publisher);
+      let extractId: string | undefined;
+      // the pipeline asks the register only after our key's signature verified: no forgery lands in the list
+      const register: typeof sources.register = async (credentialId) => {
+        const entry = await sources.register(credentialId);
+        extractId = entry?.extractId;
+        return entry;
+      };
+      const result = await verifyCredential(jwt, { ...sources, register }, { now: deps.clock.now() });
+      if (extractId) await recordVerification(deps, extractId, 'api');
+      return result;
     },
 
     /**

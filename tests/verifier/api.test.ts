@@ -44,6 +44,18 @@ describeEachDatabase('verifier API', (getDb) => {
     }
   });
 
+  it('a verification through the VC-API is listed in the holder’s "who looked" (entrance api); a forgery is not', async () => {
+    const apiEvents = async () =>
+      (await getDb().db.select().from(verificationEvents).where(and(eq(verificationEvents.extractId, extract.id), eq(verificationEvents.entrance, 'api')))).length;
+    const before = await apiEvents();
+    expect((await (await verify({ verifiableCredential: extract.credentialJwt })).json()).verdict).toBe('authentic');
+    expect(await apiEvents()).toBe(before + 1);
+    const [h, p] = extract.credentialJwt.split('.');
+    const forged = `${h}.${p}.${Buffer.alloc(64, 7).toString('base64url')}`;
+    expect((await (await verify({ verifiableCredential: forged })).json()).verdict).toBe('not_authentic');
+    expect(await apiEvents()).toBe(before + 1);
+  });
+
   it('a changed payload is not authentic; garbage is answered, never a 500', async () => {
     const [h, p, s] = extract.credentialJwt.split('.');
     const payload = JSON.parse(Buffer.from(p!, 'base64url').toString());
@@ -67,8 +79,10 @@ describeEachDatabase('verifier API', (getDb) => {
     const res = await byQr(number, secret);
     expect(res.status).toBe(200);
     expect((await res.json()).verdict).toBe('authentic');
-    const [event] = await getDb().db.select().from(verificationEvents).innerJoin(extracts, eq(extracts.id, verificationEvents.extractId)).where(eq(extracts.credentialJwt, extract.credentialJwt));
-    expect(event!.verification_events.entrance).toBe('qr');
+    const events = await getDb().db.select().from(verificationEvents).innerJoin(extracts, eq(extracts.id, verificationEvents.extractId)).where(eq(extracts.credentialJwt, extract.credentialJwt));
+    expect(events.filter((e) => e.verification_events.entrance === 'qr')).toHaveLength(1);
+    // time and entrance only: no address, no user agent
+    expect(Object.keys(events[0]!.verification_events).sort()).toEqual(['at', 'entrance', 'extractId', 'id']);
 
     const wrongSecret = await byQr(number, secret.slice(0, -2) + 'AA');
     const unknownNumber = await byQr('0000-0000-0000-00', secret);
