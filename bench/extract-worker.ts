@@ -25,6 +25,7 @@ for (let i = 0; i < 20; i++) await issue(i); // warm-up
 while (Date.now() < input.startAt) await new Promise((r) => setTimeout(r, 5));
 const latencies: number[] = [];
 let next = 0;
+const cpu = process.cpuUsage();
 const started = performance.now();
 await Promise.all(
   Array.from({ length: input.concurrency }, async () => {
@@ -37,5 +38,6 @@ await Promise.all(
   }),
 );
 const seconds = (performance.now() - started) / 1000;
+const used = process.cpuUsage(cpu);
 await database.close();
-process.stdout.write(JSON.stringify({ count: input.count, seconds, latencies }) + '\n');
+process.stdout.write(JSON.stringify({ count: input.count, seconds, latencies, cpuMs: (used.user + used.system) / 1000 }) + '\n');

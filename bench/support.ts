@@ -6,10 +6,6 @@ import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type OpenDatabase } from '../db/open.ts';
 import { seedReferenceData } from '../db/seed.ts';
-import { createApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
-import { systemClock } from '../src/clock.ts';
 
 export interface BenchSection {
   title: string;
@@ -59,6 +55,13 @@ export async function freshBenchDatabase(kind: DbKind): Promise<OpenDatabase & {
 }
 
 export async function serveApp(database: OpenDatabase) {
+  // loaded here, not at the top: the benches without HTTP (extracts) need not load the whole app
+  const [{ createApp }, { loadConfig }, { createLogger }, { systemClock }] = await Promise.all([
+    import('../src/app.ts'),
+    import('../src/config.ts'),
+    import('../src/logger.ts'),
+    import('../src/clock.ts'),
+  ]);
   const app = createApp({
     db: database.db,
     config: loadConfig({ LOG_LEVEL: 'silent', PUBLIC_BASE_URL: 'http://bench.local' }),

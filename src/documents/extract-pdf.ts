@@ -3,12 +3,13 @@
 // these bytes afterwards, elsewhere.)
 //
 // Built for throughput: pdf-lib only assembles objects and writes the file; the page content is
-// written as raw operators; the fonts are parsed once (PreparedAssets, see font.ts), with a shared
-// Latin subset that goes into each document as ready-made bytes, and text is measured and encoded
-// from tables instead of fontkit layout; the QR code is one vector path. Numbers: bench/extract-pdf.ts.
-import { AFRelationship, PDFDict, PDFDocument, PDFName, PDFString } from 'pdf-lib';
+// written as raw operators (uncompressed); the fonts are parsed once (PreparedAssets, see
+// font.ts), with a shared Latin subset that goes into each document as ready-made bytes, and text
+// is measured and encoded from tables instead of fontkit layout; the QR code is one vector path;
+// the credential is attached as it is. Numbers: bench/extract-pdf.ts, bench/extract-profile.ts.
+import { AFRelationship, PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
 import type { ProgrammeCodeType } from '../domain/codes.ts';
-import { flateStream, type FontUsage, type PreparedAssets, type PreparedFont } from './font.ts';
+import { BytesStream, type FontUsage, type PreparedAssets, type PreparedFont } from './font.ts';
 import {
   amsterdamDate,
   extractTexts,
@@ -113,7 +114,7 @@ export async function buildExtractDocument(model: ExtractModel, assets: Prepared
 
   const doc = await PDFDocument.create({ updateMetadata: false });
   await writer.writeInto(doc);
-  await setMetadataAndAttachment(doc, model, t);
+  setMetadataAndAttachment(doc, model, t);
   return doc;
 }
 
@@ -306,7 +307,7 @@ class Flow {
 // ---------------------------------------------------------------------------------------------
 // Pages as raw content-stream text; text encoded through the per-document font usages
 
-const ascii = new TextEncoder();
+const utf8 = new TextEncoder();
 
 class DocumentWriter {
   readonly pages: PageBuilder[] = [];
@@ -359,15 +360,15 @@ class DocumentWriter {
 
   async writeInto(doc: PDFDocument): Promise<void> {
     const context = doc.context;
-    // compress in parallel, register in a fixed order (the same input gives the same bytes)
-    const contents = Promise.all(this.pages.map((builder) => flateStream(context, ascii.encode(builder.content()))));
     const regular = await this.usages.regular.embed(context);
     const bold = await this.usages.bold.embed(context);
     const resources = context.register(context.obj({ Font: { [FONT_RESOURCE.regular.slice(1)]: regular, [FONT_RESOURCE.bold.slice(1)]: bold } }));
-    for (const content of await contents) {
+    for (const builder of this.pages) {
       const page = doc.addPage([PAGE_WIDTH, PAGE_HEIGHT]);
       page.node.set(PDFName.of('Resources'), resources);
-      page.node.set(PDFName.of('Contents'), context.register(content));
+      // Not compressed: deflating a page's ~10 KB of operators (CompressionStream) took about a
+      // quarter of the main thread's time for the whole document; the file grows by ~8 KB a page.
+      page.node.set(PDFName.of('Contents'), context.register(new BytesStream(context.obj({}), utf8.encode(builder.content()))));
     }
   }
 }
@@ -450,7 +451,7 @@ function fullName(h: ExtractModel['holder']): string {
 // ---------------------------------------------------------------------------------------------
 // Metadata and the credential attachment
 
-async function setMetadataAndAttachment(doc: PDFDocument, model: ExtractModel, t: ExtractTexts): Promise<void> {
+function setMetadataAndAttachment(doc: PDFDocument, model: ExtractModel, t: ExtractTexts): void {
   const extractNumber = clean(model.extractNumber);
   doc.setTitle(`${t.title} ${extractNumber}`, { showInWindowTitleBar: true });
   doc.setSubject(t.metaSubject);
@@ -464,11 +465,37 @@ async function setMetadataAndAttachment(doc: PDFDocument, model: ExtractModel, t
   const info = doc.context.lookup(doc.context.trailerInfo.Info, PDFDict);
   info.set(PDFName.of(CREDENTIAL_INFO_KEY), PDFString.of(CREDENTIAL_ATTACHMENT_NAME));
 
-  await doc.attach(new TextEncoder().encode(model.credentialJwt), CREDENTIAL_ATTACHMENT_NAME, {
-    mimeType: CREDENTIAL_MEDIA_TYPE,
-    description: t.attachmentDescription,
-    creationDate: model.issuedAt,
-    modificationDate: model.issuedAt,
-    afRelationship: AFRelationship.Data,
-  });
+  attachCredential(doc, model, t);
+}
+
+/**
+ * credential.jwt as an associated file (PDF 2.0 /AF, relationship Data), as pdf-lib's attach()
+ * would add it but not compressed: base64url text deflates by a quarter at best, and attach()
+ * runs pako's deflate (JS) on every document.
+ */
+function attachCredential(doc: PDFDocument, model: ExtractModel, t: ExtractTexts): void {
+  const { context, catalog } = doc;
+  const data = utf8.encode(model.credentialJwt);
+  const file = context.register(
+    new BytesStream(
+      context.obj({
+        Type: 'EmbeddedFile',
+        Subtype: CREDENTIAL_MEDIA_TYPE,
+        Params: { Size: data.length, CreationDate: PDFString.fromDate(model.issuedAt), ModDate: PDFString.fromDate(model.issuedAt) },
+      }),
+      data,
+    ),
+  );
+  const spec = context.register(
+    context.obj({
+      Type: 'Filespec',
+      F: PDFString.of(CREDENTIAL_ATTACHMENT_NAME),
+      UF: PDFHexString.fromText(CREDENTIAL_ATTACHMENT_NAME),
+      EF: { F: file },
+      Desc: PDFHexString.fromText(t.attachmentDescription),
+      AFRelationship: AFRelationship.Data,
+    }),
+  );
+  catalog.set(PDFName.of('Names'), context.obj({ EmbeddedFiles: { Names: [PDFHexString.fromText(CREDENTIAL_ATTACHMENT_NAME), spec] } }));
+  catalog.set(PDFName.of('AF'), context.obj([spec]));
 }

@@ -8,7 +8,7 @@
 // Also once: a "shared" subset of the common Latin glyphs, deflated, which most documents embed as
 // raw bytes; only a document with other characters pays for a subset of its own (see FontEmbedding).
 // No kerning or shaping: the caller NFC-normalises, and text is laid out glyph by glyph.
-import { PDFArray, PDFNumber, PDFRawStream, PDFString, type PDFContext, type PDFDict, type PDFRef } from 'pdf-lib';
+import { PDFObject, PDFStream, PDFString, type PDFContext, type PDFDict, type PDFRef } from 'pdf-lib';
 
 export class FontError extends Error {
   readonly code: string;
@@ -56,15 +56,76 @@ export async function prepareFont(bytes: Uint8Array, embedding: FontEmbedding = 
   return font;
 }
 
-/** zlib (RFC 1950) compression, as FlateDecode wants it; native in Node and workerd (pdf-lib's own is JS) */
+/**
+ * zlib (RFC 1950) compression, as FlateDecode wants it; native in Node and workerd (pdf-lib's own
+ * is JS). Written to and read from the stream directly: wrapping it in a Blob and a Response
+ * costs more main-thread time than compressing a few kilobytes.
+ */
 export async function deflate(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new CompressionStream('deflate'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  const stream = new CompressionStream('deflate');
+  const writer = stream.writable.getWriter();
+  const written = Promise.all([writer.write(bytes as BufferSource), writer.close()]);
+  written.catch(() => {}); // awaited below; a failure also ends the reading with it
+  const reader = stream.readable.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    chunks.push(r.value);
+    length += r.value.length;
+  }
+  await written;
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
 }
 
 /** a FlateDecode stream object of the bytes */
-export async function flateStream(context: PDFContext, bytes: Uint8Array, dict: Record<string, number> = {}): Promise<PDFRawStream> {
-  return PDFRawStream.of(context.obj({ ...dict, Filter: 'FlateDecode' }) as PDFDict, await deflate(bytes));
+export async function flateStream(context: PDFContext, bytes: Uint8Array, dict: Record<string, number> = {}): Promise<BytesStream> {
+  return new BytesStream(context.obj({ ...dict, Filter: 'FlateDecode' }) as PDFDict, await deflate(bytes));
+}
+
+const STREAM = new TextEncoder().encode('\nstream\n');
+const ENDSTREAM = new TextEncoder().encode('\nendstream');
+
+/**
+ * A stream of ready bytes, as pdf-lib's PDFRawStream, written with one copy: pdf-lib copies stream
+ * data byte by byte, and every document carries some 50 KB of font program.
+ */
+export class BytesStream extends PDFStream {
+  constructor(
+    dict: PDFDict,
+    readonly contents: Uint8Array,
+  ) {
+    super(dict);
+  }
+  override clone(context?: PDFContext): BytesStream {
+    return new BytesStream(this.dict.clone(context), this.contents.slice());
+  }
+  override getContents(): Uint8Array {
+    return this.contents;
+  }
+  override getContentsSize(): number {
+    return this.contents.length;
+  }
+  override getContentsString(): string {
+    let s = '';
+    for (const b of this.contents) s += String.fromCharCode(b);
+    return s;
+  }
+  override copyBytesInto(buffer: Uint8Array, offset: number): number {
+    this.updateDict();
+    let at = offset + this.dict.copyBytesInto(buffer, offset);
+    for (const part of [STREAM, this.contents, ENDSTREAM]) {
+      buffer.set(part, at);
+      at += part.length;
+    }
+    return at - offset;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -392,10 +453,10 @@ function hex4(n: number): string {
 }
 
 interface FontObjects {
-  program: PDFRawStream;
+  program: BytesStream;
   /** /DW and /W of the CIDFont */
   widths: WidthArrays;
-  toUnicode: PDFRawStream;
+  toUnicode: BytesStream;
   baseFont: string;
 }
 
@@ -438,7 +499,7 @@ abstract class BaseFontUsage implements FontUsage {
         FontDescriptor: descriptor,
         CIDToGIDMap: 'Identity',
         DW: widths.dw,
-        W: widthsObject(context, widths.w),
+        W: widthsObject(widths),
       }),
     );
     return context.register(
@@ -493,9 +554,9 @@ class SubsetFontUsage extends BaseFontUsage {
     const shared = this.shared;
     if (shared && this.extraCodePoints.length === 0) {
       return {
-        program: PDFRawStream.of(context.obj({ Length1: shared.programLength, Filter: 'FlateDecode' }) as PDFDict, shared.program),
+        program: new BytesStream(context.obj({ Length1: shared.programLength, Filter: 'FlateDecode' }) as PDFDict, shared.program),
         widths: shared.widths,
-        toUnicode: PDFRawStream.of(context.obj({ Filter: 'FlateDecode' }) as PDFDict, shared.toUnicode),
+        toUnicode: new BytesStream(context.obj({ Filter: 'FlateDecode' }) as PDFDict, shared.toUnicode),
         baseFont: shared.baseFont,
       };
     }
@@ -539,7 +600,7 @@ class FullFontUsage extends BaseFontUsage {
     for (const g of gids) w.push(g, [this.font.advances[g]!]);
     const { deflated, length } = this.program;
     return {
-      program: PDFRawStream.of(context.obj({ Length1: length, Filter: 'FlateDecode' }) as PDFDict, deflated),
+      program: new BytesStream(context.obj({ Length1: length, Filter: 'FlateDecode' }) as PDFDict, deflated),
       widths: { dw: 0, w },
       toUnicode: await flateStream(context, new TextEncoder().encode(toUnicodeCMap(gids.map((g) => [g, this.seen.get(g)!] as const)))),
       baseFont: this.font.postScriptName,
@@ -589,25 +650,40 @@ function widthArrays(widths: number[]): WidthArrays {
   return { dw, w };
 }
 
-// pdf-lib formats a number when a PDFNumber is created; widths repeat in every document, so
-// their (immutable) PDFNumber objects are made once and shared
-const widthNumbers: PDFNumber[] = [];
-function widthNumber(n: number): PDFNumber {
-  return n >= 0 && n < 4096 && Number.isInteger(n) ? (widthNumbers[n] ??= PDFNumber.of(n)) : PDFNumber.of(n);
+/**
+ * A direct object written as bytes made once. The /W array of a font has hundreds of numbers;
+ * as pdf-lib objects they would be built, measured and written again for every document.
+ */
+class PreserializedObject extends PDFObject {
+  constructor(private readonly bytes: Uint8Array) {
+    super();
+  }
+  override clone(): PreserializedObject {
+    return this; // immutable
+  }
+  override toString(): string {
+    return String.fromCharCode(...this.bytes);
+  }
+  override sizeInBytes(): number {
+    return this.bytes.length;
+  }
+  override copyBytesInto(buffer: Uint8Array, offset: number): number {
+    buffer.set(this.bytes, offset);
+    return this.bytes.length;
+  }
 }
 
-function widthsObject(context: PDFContext, w: Array<number | number[]>): PDFArray {
-  const array = PDFArray.withContext(context);
-  for (const entry of w) {
-    if (typeof entry === 'number') {
-      array.push(widthNumber(entry));
-      continue;
-    }
-    const list = PDFArray.withContext(context);
-    for (const n of entry) list.push(widthNumber(n));
-    array.push(list);
+const serialisedWidths = new WeakMap<WidthArrays, PreserializedObject>();
+
+/** /W as pdf-lib writes an array: "[ 1 [ 500 600 ] 10 20 300 ]" */
+function widthsObject(widths: WidthArrays): PreserializedObject {
+  let object = serialisedWidths.get(widths);
+  if (!object) {
+    const text = `[ ${widths.w.map((e) => (typeof e === 'number' ? `${e} ` : `[ ${e.map((n) => `${n} `).join('')}] `)).join('')}]`;
+    object = new PreserializedObject(new TextEncoder().encode(text));
+    serialisedWidths.set(widths, object);
   }
-  return array;
+  return object;
 }
 
 /** six capital letters derived from the character set, as PDF subset names require */

@@ -1,7 +1,8 @@
 // The extract's QR code: the matrix from `qrcode`, drawn as vector rectangles straight into a PDF
 // content stream — one path (a rectangle per horizontal run of dark modules), one fill. No image,
 // no operator objects per module: that keeps it to a few hundred bytes and microseconds.
-import QRCode from 'qrcode';
+import QRCode, { type QRCodeSegment } from 'qrcode';
+import { bestMaskedModules } from './qr-mask.ts';
 
 /** Largest QR version we accept: the URL must stay short enough to scan reliably from paper. */
 export const MAX_QR_VERSION = 8;
@@ -23,11 +24,43 @@ export class QrTooLargeError extends Error {
   }
 }
 
+const utf8 = new TextEncoder();
+
 export function qrMatrix(text: string): QrMatrix {
-  const symbol = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  // Built with mask 0; qr-mask.ts then picks the mask qrcode's own search would pick, faster.
+  const symbol = QRCode.create(qrSegments(text), { errorCorrectionLevel: 'M', maskPattern: 0 });
   if (symbol.version > MAX_QR_VERSION) throw new QrTooLargeError(symbol.version);
-  const { size, data } = symbol.modules;
+  const size = symbol.modules.size;
+  const data = bestMaskedModules(symbol.modules.data, size, symbol.version).modules;
   return { size, version: symbol.version, isDark: (x, y) => data[y * size + x] === 1 };
+}
+
+const ALPHANUMERIC_RUN = /[0-9A-Z $%*+\-./:]+/g;
+
+/**
+ * Byte mode (UTF-8), with the longest run of QR-alphanumeric characters (the extract number with
+ * its slash) in alphanumeric mode when that saves bits: 5.5 bits a character instead of 8, for a
+ * segment header of 13 bits and, in the middle of the text, another of 12. qrcode's own search
+ * (a shortest path over all mixes of modes, which cost as much as building the symbol) sometimes
+ * finds a few bits less, never a smaller version for our URLs (tests/documents/qr.test.ts); for
+ * other text this is never longer than plain byte mode.
+ */
+export function qrSegments(text: string): QRCodeSegment[] {
+  let run: RegExpExecArray | undefined;
+  for (const m of text.matchAll(ALPHANUMERIC_RUN)) if (!run || m[0].length > run[0].length) run = m;
+  if (run) {
+    const before = text.slice(0, run.index);
+    const after = text.slice(run.index + run[0].length);
+    const headers = 13 + (before && after ? 12 : 0);
+    if (8 * run[0].length - Math.ceil(5.5 * run[0].length) > headers) {
+      return [
+        ...(before ? [{ data: utf8.encode(before), mode: 'byte' as const }] : []),
+        { data: run[0], mode: 'alphanumeric' as const },
+        ...(after ? [{ data: utf8.encode(after), mode: 'byte' as const }] : []),
+      ];
+    }
+  }
+  return [{ data: utf8.encode(text), mode: 'byte' }];
 }
 
 /**

@@ -4,8 +4,8 @@
 //
 // A list takes new credentials until it is half full, then the next list of that purpose opens:
 // random indexes stay cheap to find and every list keeps a large crowd to hide a credential in.
-import { and, desc, eq, sql } from 'drizzle-orm';
-import { extracts, statusLists } from '../../db/schema.ts';
+import { desc, eq, sql, type SQL } from 'drizzle-orm';
+import { statusLists } from '../../db/schema.ts';
 import type { Tx } from '../database.ts';
 import { STATUS_LIST_SIZE, type StatusPurpose } from '../credentials/status-list.ts';
 
@@ -24,35 +24,173 @@ export async function ensureStatusLists(db: Tx, now: Date): Promise<void> {
   await db.insert(statusLists).values([newList('revocation', 1, now), newList('suspension', 1, now)]).onConflictDoNothing();
 }
 
-/** A uniformly random unused index in the open list of `purpose`. */
-export async function allocateStatusSlot(db: Tx, purpose: StatusPurpose, now: Date): Promise<StatusSlot> {
-  for (;;) {
-    // claim an entry of the newest list of this purpose, if it is still under half full
-    const [open] = await db
-      .update(statusLists)
-      .set({ allocated: sql`${statusLists.allocated} + 1` })
-      .where(
-        and(
-          eq(statusLists.id, sql`(select ${statusLists.id} from ${statusLists} where ${statusLists.purpose} = ${purpose} order by ${statusLists.sequence} desc limit 1)`),
-          sql`${statusLists.allocated} < ${statusLists.size} / 2`,
-        ),
-      )
-      .returning({ id: statusLists.id });
-    if (!open) {
-      const [newest] = await db.select({ sequence: statusLists.sequence }).from(statusLists).where(eq(statusLists.purpose, purpose)).orderBy(desc(statusLists.sequence)).limit(1);
-      if (!newest) throw new Error(`no ${purpose} status list: run the bootstrap`);
-      await db.insert(statusLists).values(newList(purpose, newest.sequence + 1, now)).onConflictDoNothing();
-      continue;
+export interface StatusSlots {
+  revocation: StatusSlot;
+  suspension: StatusSlot;
+}
+
+const PURPOSES: readonly StatusPurpose[] = ['revocation', 'suspension'];
+/** random indexes tried per slot: fewer free ones than slots has odds below 2^-8 (lists stay under half full) */
+const CANDIDATES = 8;
+const MAX_ROUNDS = 8;
+const MAX_BATCH = 16;
+
+/** entries are added to a list's `allocated` count once this many have been claimed (see claimSlots) */
+const COUNT_EVERY = 16;
+
+// The open list of each purpose as last seen, per database handle, with the entries claimed from
+// it that its `allocated` does not count yet. The open list changes once in 65,536 extracts; an
+// entry gone stale (another process opened the next list) claims nothing, as a half full list
+// does, and is looked up again.
+const openLists = new WeakMap<Tx, Map<StatusPurpose, { id: string; uncounted: number }>>();
+
+interface Waiting {
+  now: Date;
+  resolve: (slots: StatusSlots) => void;
+  reject: (err: unknown) => void;
+}
+const claimQueues = new WeakMap<Tx, { waiting: Waiting[]; busy: boolean }>();
+
+/**
+ * A uniformly random unused index in the open list of each purpose. Issuances asking while a
+ * claim is under way (on PostgreSQL, several are in flight at once) are claimed together in the
+ * next statement: one round trip for all of them.
+ *
+ * Two issuances may still draw the same index (neither has stored its extract yet, e.g. in two
+ * processes); the unique index on the extract's entry catches that at insert, and the loser
+ * starts over.
+ */
+export function claimStatusSlots(db: Tx, now: Date): Promise<StatusSlots> {
+  let queue = claimQueues.get(db);
+  if (!queue) claimQueues.set(db, (queue = { waiting: [], busy: false }));
+  const q = queue;
+  return new Promise((resolve, reject) => {
+    q.waiting.push({ now, resolve, reject });
+    if (!q.busy) void drainClaims(db, q);
+  });
+}
+
+async function drainClaims(db: Tx, q: { waiting: Waiting[]; busy: boolean }): Promise<void> {
+  q.busy = true;
+  while (q.waiting.length) {
+    const batch = q.waiting.splice(0, MAX_BATCH);
+    try {
+      const slots = await claimSlots(db, batch.length, batch.at(-1)!.now);
+      batch.forEach((w, i) => w.resolve(slots[i]!));
+    } catch (err) {
+      for (const w of batch) w.reject(err);
     }
-    const listColumn = purpose === 'revocation' ? extracts.revocationList : extracts.suspensionList;
-    const indexColumn = purpose === 'revocation' ? extracts.revocationIndex : extracts.suspensionIndex;
-    for (let attempt = 0; attempt < 64; attempt++) {
-      const index = crypto.getRandomValues(new Uint32Array(1))[0]! % STATUS_LIST_SIZE; // 2^32 is a multiple of 2^17: unbiased
-      const [taken] = await db.select({ id: extracts.id }).from(extracts).where(and(eq(listColumn, open.id), eq(indexColumn, index))).limit(1);
-      if (!taken) return { listId: open.id, index };
-    }
-    throw new Error(`status list ${open.id} has no free index after 64 random tries`);
   }
+  q.busy = false;
+}
+
+/**
+ * `count` slots of each purpose in one statement: the open list of each purpose, if it is still
+ * under half full, and which of some random indexes extracts already hold there; the first free
+ * ones are taken. A purpose whose list is half full gets its next list and is claimed again.
+ *
+ * `allocated` only decides when a list is half full, so it is counted up every COUNT_EVERY
+ * entries, in the same statement: the others are read-only (no row lock, no commit to wait for),
+ * and a process that stops leaves fewer than COUNT_EVERY entries uncounted, past half full by as
+ * much at most. The lists are locked in the order of their ids: two claims counting at once (two
+ * processes) must not each hold the list the other waits for.
+ */
+async function claimSlots(db: Tx, count: number, now: Date): Promise<StatusSlots[]> {
+  let open = openLists.get(db);
+  if (!open) openLists.set(db, (open = new Map()));
+  const found: Record<StatusPurpose, StatusSlot[]> = { revocation: [], suspension: [] };
+  for (let round = 0; ; round++) {
+    const wanted = PURPOSES.filter((p) => !found[p].length);
+    if (!wanted.length) return found.revocation.map((revocation, i) => ({ revocation, suspension: found.suspension[i]! }));
+    if (round > MAX_ROUNDS) throw new Error(`no open ${wanted.join(' or ')} status list after ${MAX_ROUNDS} rounds`);
+    const claims = [];
+    for (const purpose of wanted) {
+      let list = open.get(purpose);
+      if (!list) open.set(purpose, (list = { id: await newestList(db, purpose, now), uncounted: 0 }));
+      claims.push({ purpose, list, candidates: randomIndexes(count * CANDIDATES) });
+    }
+    const counting = claims.some((c) => c.list.uncounted + count >= COUNT_EVERY);
+    const ids = sql.join(
+      claims.map((c) => sql`${c.list.id}`),
+      sql`, `,
+    );
+    const openRows = counting
+      ? sql`with locked as (
+          select id from status_lists where id in (${ids}) and allocated < size / 2
+          order by id
+          for update),
+        counted as (
+          update status_lists set allocated = allocated + case status_lists.id ${sql.join(claims.map((c) => sql`when ${c.list.id} then ${c.list.uncounted + count}::int `))}end
+          from locked where status_lists.id = locked.id
+          returning status_lists.id)
+        select id as list, null::int as taken from counted`
+      : sql`select id as list, null::int as taken from status_lists where id in (${ids}) and allocated < size / 2`;
+    const rows = rowsOf<{ list: string; taken: number | null }>(
+      await db.execute(sql`${openRows}${sql.join(claims.map((c) => sql` union all ${takenAmong(c.purpose, c.list.id, c.candidates)}`))}`),
+    );
+    for (const { purpose, list, candidates } of claims) {
+      if (!rows.some((r) => r.list === list.id && r.taken === null)) {
+        open.set(purpose, { id: await newestList(db, purpose, now, list.id), uncounted: 0 });
+        continue;
+      }
+      list.uncounted = counting ? 0 : list.uncounted + count;
+      const used = new Set(rows.filter((r) => r.list === list.id).map((r) => r.taken));
+      const indexes: number[] = [];
+      for (const i of candidates) {
+        if (indexes.length === count) break;
+        if (used.has(i)) continue;
+        used.add(i);
+        indexes.push(i);
+      }
+      while (indexes.length < count) indexes.push(await freeIndex(db, purpose, list.id, used));
+      found[purpose] = indexes.map((index) => ({ listId: list.id, index }));
+    }
+  }
+}
+
+/** SQL: which of `candidates` extracts hold as their `purpose` entry in list `listId`, as (list, taken) rows */
+function takenAmong(purpose: StatusPurpose, listId: string, candidates: number[]): SQL {
+  const [list, index] = purpose === 'revocation' ? [sql.raw('revocation_list'), sql.raw('revocation_index')] : [sql.raw('suspension_list'), sql.raw('suspension_index')];
+  return sql`select ${list} as list, ${index} as taken from extracts where ${list} = ${listId} and ${index} = any(${pgArray(candidates)}::int[])`;
+}
+
+/** the rare case of too few free candidates: more random tries in the list already claimed */
+async function freeIndex(db: Tx, purpose: StatusPurpose, listId: string, used: Set<number | null>): Promise<number> {
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const candidates = randomIndexes(CANDIDATES);
+    for (const r of rowsOf<{ taken: number }>(await db.execute(takenAmong(purpose, listId, candidates)))) used.add(r.taken);
+    const index = candidates.find((i) => !used.has(i));
+    if (index !== undefined) {
+      used.add(index);
+      return index;
+    }
+  }
+  throw new Error(`status list ${listId} has no free index after ${MAX_ROUNDS * CANDIDATES} random tries`);
+}
+
+/** The newest list of `purpose`; when that is `halfFull`, the next one, opened now. */
+async function newestList(db: Tx, purpose: StatusPurpose, now: Date, halfFull?: string): Promise<string> {
+  const [newest] = await db.select({ id: statusLists.id, sequence: statusLists.sequence }).from(statusLists).where(eq(statusLists.purpose, purpose)).orderBy(desc(statusLists.sequence)).limit(1);
+  if (!newest) throw new Error(`no ${purpose} status list: run the bootstrap`);
+  if (newest.id !== halfFull) return newest.id;
+  const next = newList(purpose, newest.sequence + 1, now);
+  await db.insert(statusLists).values(next).onConflictDoNothing();
+  return next.id;
+}
+
+function randomIndexes(n: number): number[] {
+  // 2^32 is a multiple of 2^17: unbiased
+  return Array.from(crypto.getRandomValues(new Uint32Array(n)), (r) => r % STATUS_LIST_SIZE);
+}
+
+/** a PostgreSQL array literal of plain words or numbers (no quoting needed), sent as one parameter */
+function pgArray(values: readonly (string | number)[]): string {
+  return `{${values.join(',')}}`;
+}
+
+/** the rows of a raw query, whichever driver ran it (postgres.js: an array; PGlite: `{ rows }`) */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 export async function setStatusBit(db: Tx, slot: StatusSlot, value: boolean, at: Date): Promise<void> {
