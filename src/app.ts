@@ -85,9 +85,11 @@ export function createApp(deps: AppDeps) {
   app.route('/', docsRoutes(() => document() as never));
 
   app.notFound((c) => {
+    // 405 only when the path exists for other methods; a GET no route answered is a 404
     const allow = allowedMethods(app.routes, c.req.path);
-    if (!allow.length && prefersHtml(c)) return notFoundPage(c);
-    return problemResponse(c, allow.length ? problems.methodNotAllowed(allow) : problems.notFound());
+    const methodNotAllowed = allow.length > 0 && !allow.includes(c.req.method);
+    if (!methodNotAllowed && prefersHtml(c)) return notFoundPage(c);
+    return problemResponse(c, methodNotAllowed ? problems.methodNotAllowed(allow) : problems.notFound());
   });
 
   app.onError((err, c) => {

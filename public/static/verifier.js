@@ -6,7 +6,8 @@
   // The QR landing /v/<number>#<secret>: the secret never reaches a server log; it goes in a POST body.
   var qrForm = document.querySelector('form[data-qr-secret]');
   if (qrForm) {
-    var secret = decodeURIComponent(location.hash.slice(1));
+    var secret = '';
+    try { secret = decodeURIComponent(location.hash.slice(1)); } catch (e) { secret = ''; }
     if (/^[A-Za-z0-9_-]{16,64}$/.test(secret)) {
       qrForm.querySelector('input[name="secret"]').value = secret;
       history.replaceState(null, '', location.pathname + location.search);

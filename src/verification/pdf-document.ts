@@ -256,7 +256,8 @@ class Parser {
   private hexString(): PdfString | null {
     const start = this.pos++;
     const b = this.bytes;
-    const close = b.indexOf(0x3e, this.pos);
+    // bounded by this object's end: an unclosed `<` must not scan the rest of the file (or stream)
+    const close = b.subarray(0, this.end).indexOf(0x3e, this.pos);
     if (close < 0 || close >= this.end) {
       this.pos = this.end; // searched to the end: never search that far again
       return this.fail();
@@ -443,10 +444,9 @@ async function expandObjectStreams(bytes: Uint8Array, objects: Objects, budget: 
     const n = dict.get('N');
     const first = dict.get('First');
     if (typeof n !== 'number' || typeof first !== 'number' || !Number.isInteger(n) || !Number.isInteger(first) || n < 0 || n > MAX_OBJECTS_PER_STREAM || first < 0) continue;
-    const data = await streamData(bytes, objects, objStm, MAX_INFLATED_TOTAL - budget.inflated);
+    const data = await streamData(bytes, objects, objStm, MAX_INFLATED_TOTAL - budget.inflated, (spent) => (budget.inflated += spent));
     if (data === 'too-large') budget.inflated = MAX_INFLATED_TOTAL; // what it took is spent
     if (!(data instanceof Uint8Array)) continue;
-    budget.inflated += data.length;
     if (first > data.length) continue;
     const header = new Parser(data, 0, first);
     // offsets must increase (§7.5.7); each object is read only up to the next one's offset, so
@@ -482,7 +482,7 @@ function resolve(objects: Objects, value: PdfValue): PdfValue {
 const isName = (value: PdfValue, name: string) => value instanceof PdfName && value.name === name;
 
 /** The decoded data of a stream object: FlateDecode or no filter. */
-async function streamData(bytes: Uint8Array, objects: Objects, object: IndirectObject, limit: number): Promise<Uint8Array | 'too-large' | 'filter' | 'stream'> {
+async function streamData(bytes: Uint8Array, objects: Objects, object: IndirectObject, limit: number, charge: (bytes: number) => void = () => {}): Promise<Uint8Array | 'too-large' | 'filter' | 'stream'> {
   if (!object.stream || object.source !== 'file' || !(object.value instanceof PdfDict)) return 'stream';
   const dict = object.value;
   let { start, end } = object.stream;
@@ -491,16 +491,20 @@ async function streamData(bytes: Uint8Array, objects: Objects, object: IndirectO
   const raw = bytes.subarray(start, end);
   const filter = resolve(objects, dict.get('Filter'));
   const filters = Array.isArray(filter) ? filter.map((f) => resolve(objects, f)) : filter === null ? [] : [filter];
-  if (filters.length === 0) return raw.length > limit ? 'too-large' : raw;
+  if (filters.length === 0) {
+    charge(raw.length);
+    return raw.length > limit ? 'too-large' : raw;
+  }
   if (filters.length > 1 || !isName(filters[0]!, 'FlateDecode')) return 'filter';
   const params = resolve(objects, dict.get('DecodeParms'));
   const predictor = params instanceof PdfDict ? params.get('Predictor') : Array.isArray(params) && params[0] instanceof PdfDict ? params[0].get('Predictor') : null;
   if (typeof predictor === 'number' && predictor > 1) return 'filter';
-  return inflate(raw, limit);
+  return inflate(raw, limit, charge);
 }
 
 /** zlib (FlateDecode) with a cap on the output: reading stops as soon as the cap is passed. */
-async function inflate(data: Uint8Array, limit: number): Promise<Uint8Array | 'too-large' | 'stream'> {
+/** `charge` gets the bytes produced whatever the outcome: a stream that fails late still cost them. */
+async function inflate(data: Uint8Array, limit: number, charge: (bytes: number) => void): Promise<Uint8Array | 'too-large' | 'stream'> {
   const reader = new Blob([data as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate')).getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -510,14 +514,17 @@ async function inflate(data: Uint8Array, limit: number): Promise<Uint8Array | 't
       if (done) break;
       total += value.length;
       if (total > limit) {
+        charge(total);
         await reader.cancel().catch(() => {});
         return 'too-large';
       }
       chunks.push(value);
     }
   } catch {
+    charge(total);
     return 'stream';
   }
+  charge(total);
   const out = new Uint8Array(total);
   let at = 0;
   for (const chunk of chunks) {
@@ -623,8 +630,13 @@ function fileSpecFromNameTree(objects: Objects, catalog: PdfDict | undefined): P
  */
 function fileSpecOnPages(objects: Objects, catalog: PdfDict | undefined): PdfDict | undefined {
   if (!catalog) return undefined;
-  const named = (spec: PdfValue): spec is PdfDict =>
-    spec instanceof PdfDict && spec.has('EF') && (textOf(resolve(objects, spec.get('UF'))) ?? textOf(resolve(objects, spec.get('F')))) === CREDENTIAL_ATTACHMENT;
+  // many references may resolve to one object: each node and each file spec is looked at once
+  const checked = new Set<PdfDict>();
+  const named = (spec: PdfValue): spec is PdfDict => {
+    if (!(spec instanceof PdfDict) || checked.has(spec)) return false;
+    checked.add(spec);
+    return spec.has('EF') && (textOf(resolve(objects, spec.get('UF'))) ?? textOf(resolve(objects, spec.get('F')))) === CREDENTIAL_ATTACHMENT;
+  };
   const inArray = (value: PdfValue) => {
     const array = resolve(objects, value);
     return Array.isArray(array) ? array.slice(0, MAX_ARRAY_SCAN).map((v) => resolve(objects, v)) : [];
@@ -634,6 +646,7 @@ function fileSpecOnPages(objects: Objects, catalog: PdfDict | undefined): PdfDic
   // the page tree, breadth-first; cycles and size are capped
   const queue: PdfValue[] = [catalog.get('Pages')];
   const seen = new Set<number>();
+  const seenNodes = new Set<PdfDict>();
   for (let visited = 0; queue.length && visited < MAX_PAGE_TREE_NODES; visited++) {
     const next = queue.shift()!;
     if (next instanceof PdfRef) {
@@ -641,7 +654,8 @@ function fileSpecOnPages(objects: Objects, catalog: PdfDict | undefined): PdfDic
       seen.add(next.num);
     }
     const node = resolve(objects, next);
-    if (!(node instanceof PdfDict)) continue;
+    if (!(node instanceof PdfDict) || seenNodes.has(node)) continue;
+    seenNodes.add(node);
     const spec =
       inArray(node.get('AF')).find(named) ??
       inArray(node.get('Annots'))
@@ -932,8 +946,10 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 function indexOf(bytes: Uint8Array, pattern: Uint8Array, from = 0, to = bytes.length): number {
   const first = pattern[0]!;
-  const last = Math.min(to, bytes.length) - pattern.length;
-  outer: for (let i = bytes.indexOf(first, from); i !== -1 && i <= last; i = bytes.indexOf(first, i + 1)) {
+  // search only up to `to`: a bounded look must not scan the rest of the file for the first byte
+  const hay = to < bytes.length ? bytes.subarray(0, to) : bytes;
+  const last = hay.length - pattern.length;
+  outer: for (let i = hay.indexOf(first, from); i !== -1 && i <= last; i = hay.indexOf(first, i + 1)) {
     for (let j = 1; j < pattern.length; j++) if (bytes[i + j] !== pattern[j]) continue outer;
     return i;
   }

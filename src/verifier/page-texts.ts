@@ -40,6 +40,8 @@ export interface VerifierTexts {
   result: {
     title: string;
     verdictIntro: Record<Verdict, string>;
+    keyCompromisedIntro: string;
+    notYetValidIntro: string;
     dataHeading: string;
     dataUnverified: string;
     name: string;
@@ -156,6 +158,8 @@ export const verifierTexts: Record<'nl' | 'en', VerifierTexts> = {
         not_authentic: 'Dit uittreksel is niet echt of is veranderd. Vertrouw de gegevens niet en meld een vermoeden van vervalsing.',
         unknown: 'De status kon nu niet worden vastgesteld. Vertrouw er nog niet op en probeer het over een paar minuten opnieuw.',
       },
+      keyCompromisedIntro: 'Dit uittreksel is ondertekend met een sleutel die het diplomaregister niet meer vertrouwt. Dat ligt niet aan de houder: vraag de houder om een nieuw uittreksel.',
+      notYetValidIntro: 'Dit uittreksel is volgens zijn eigen gegevens nog niet geldig. Controleer of de klok van uw apparaat goed staat en probeer het opnieuw; klopt het dan nog niet, vertrouw het uittreksel dan niet.',
       dataHeading: 'Gegevens uit het register',
       dataUnverified: 'Er worden geen gegevens getoond, omdat niet vaststaat dat ze van het diplomaregister komen.',
       name: 'Naam',
@@ -192,7 +196,7 @@ export const verifierTexts: Record<'nl' | 'en', VerifierTexts> = {
     errors: {
       title: 'Controle niet gelukt',
       notFound: 'Er is geen uittreksel met dit nummer en deze letters. Controleer het nummer en de eerste twee letters van de achternaam, of scan de QR-code.',
-      tooMany: (minutes) => `Te veel pogingen. Probeer het over ${minutes} minuten opnieuw, of scan de QR-code op het uittreksel.`,
+      tooMany: (minutes) => `Te veel pogingen. Probeer het over ${minutes === 1 ? '1 minuut' : `${minutes} minuten`} opnieuw, of scan de QR-code op het uittreksel.`,
       missingInput: 'Vul het uittrekselnummer en de eerste twee letters van de achternaam in.',
       noFile: 'Kies een PDF-bestand om te uploaden.',
       tooLarge: (mb) => `Dit bestand is groter dan ${mb} MB. Een echt uittreksel is veel kleiner; upload het originele bestand.`,
@@ -250,6 +254,8 @@ export const verifierTexts: Record<'nl' | 'en', VerifierTexts> = {
         not_authentic: 'This extract is not genuine or has been altered. Do not trust its data, and report a suspected forgery.',
         unknown: 'Its status could not be established right now. Do not rely on it yet, and try again in a few minutes.',
       },
+      keyCompromisedIntro: 'This extract was signed with a key the diploma register no longer trusts. This is not the holder’s doing: ask the holder for a new extract.',
+      notYetValidIntro: 'By its own data this extract is not valid yet. Check that your device’s clock is right and try again; if it still fails, do not rely on the extract.',
       dataHeading: 'Data from the register',
       dataUnverified: 'No data is shown, because it is not established that it comes from the diploma register.',
       name: 'Name',
@@ -286,7 +292,7 @@ export const verifierTexts: Record<'nl' | 'en', VerifierTexts> = {
     errors: {
       title: 'Check not completed',
       notFound: 'There is no extract with this number and these letters. Check the number and the first two letters of the surname, or scan the QR code.',
-      tooMany: (minutes) => `Too many attempts. Try again in ${minutes} minutes, or scan the QR code on the extract.`,
+      tooMany: (minutes) => `Too many attempts. Try again in ${minutes === 1 ? '1 minute' : `${minutes} minutes`}, or scan the QR code on the extract.`,
       missingInput: 'Enter the extract number and the first two letters of the surname.',
       noFile: 'Choose a PDF file to upload.',
       tooLarge: (mb) => `This file is larger than ${mb} MB. A genuine extract is much smaller; upload the original file.`,

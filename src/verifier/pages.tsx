@@ -143,6 +143,7 @@ function ScanSection(props: { t: VerifierTexts; baseUrl: string }) {
 function formatDate(iso: unknown, lang: Lang): string {
   if (typeof iso !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(iso)) return '';
   const d = new Date(`${iso.slice(0, 10)}T12:00:00Z`);
+  if (Number.isNaN(d.getTime())) return iso.slice(0, 10);
   return new Intl.DateTimeFormat(lang === 'nl' ? 'nl-NL' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(d);
 }
 
@@ -246,6 +247,14 @@ function ReportForm(props: { t: VerifierTexts; lang: Lang; token: string; error?
   );
 }
 
+/** Not every "not authentic" is a forgery: a key taken out of trust or a changed file says so. */
+function verdictIntro(result: VerificationResult, t: VerifierTexts): string {
+  const failed = (code: string) => result.checks.some((check) => check.status === 'failed' && check.code === code);
+  if (result.verdict === 'not_authentic' && failed('KEY_COMPROMISED')) return t.result.keyCompromisedIntro;
+  if (result.verdict === 'not_authentic' && failed('NOT_YET_VALID')) return t.result.notYetValidIntro;
+  return t.result.verdictIntro[result.verdict];
+}
+
 function ResultPage(props: { lang: Lang; t: VerifierTexts; result: VerificationResult; token: string; checkedAt: Date; fileSha256?: string; number?: string }) {
   const { lang, t, result } = props;
   const issuerPassed = result.checks.some((c) => c.id === 'issuer' && c.status === 'passed');
@@ -257,7 +266,7 @@ function ResultPage(props: { lang: Lang; t: VerifierTexts; result: VerificationR
         <h1 id="verdict-heading" data-verdict={result.verdict}>
           {VERDICT_LABELS[result.verdict][lang]}
         </h1>
-        <p>{t.result.verdictIntro[result.verdict]}</p>
+        <p>{verdictIntro(result, t)}</p>
       </section>
       <section aria-labelledby="data-heading">
         <h2 id="data-heading">{t.result.dataHeading}</h2>
@@ -418,12 +427,19 @@ export function verifierPages(verifier: Verifier) {
       const bytes = new Uint8Array(await file.arrayBuffer());
       let verified: Awaited<ReturnType<Verifier['upload']>>;
       try {
-        verified = await verifier.upload(deps, bytes);
+        verified = await verifier.upload(deps, bytes, clientAddress(c.req.raw, c.env));
       } catch (err) {
         if (err instanceof AppError && err.code === 'UPLOAD_UNAVAILABLE') return home(c, 503, { upload: t.errors.uploadUnavailable });
+        if (err instanceof AppError && err.code === 'TOO_MANY_ATTEMPTS') {
+          const seconds = Number(err.headers?.['Retry-After'] ?? 60);
+          c.header('Retry-After', String(seconds));
+          return home(c, 429, { upload: t.errors.tooMany(Math.max(1, Math.ceil(seconds / 60))) });
+        }
         throw err;
       }
-      return showResult(c, { entrance: 'upload', result: verified.result, fileSha256: verified.sha256, file: bytes, ...(verified.extractId ? { extractId: verified.extractId } : {}) });
+      // the file is held for a report only when it is a PDF carrying a credential: junk is not kept
+      const worthKeeping = verified.result.checks.some((check) => check.id === 'format' && check.status === 'passed');
+      return showResult(c, { entrance: 'upload', result: verified.result, fileSha256: verified.sha256, ...(worthKeeping ? { file: bytes } : {}), ...(verified.extractId ? { extractId: verified.extractId } : {}) });
     },
   );
 

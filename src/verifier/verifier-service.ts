@@ -14,6 +14,8 @@ import { documentHashSource, findExtractDocument } from './document-hash.ts';
 
 export const LETTERS_LIMIT_PER_CLIENT = { limit: 30, windowMs: 10 * 60_000 };
 export const LETTERS_LIMIT_PER_NUMBER = { limit: 10, windowMs: 60 * 60_000 };
+/** a PDF costs milliseconds to parse and may be held for a report: uploads are limited per client */
+export const UPLOAD_LIMIT_PER_CLIENT = { limit: 60, windowMs: 10 * 60_000 };
 
 export type ExtractLookup = { number: string; secret: string } | { number: string; letters: string };
 
@@ -54,6 +56,7 @@ export function createVerifier(publisher: StatusListPublisher, clock: Clock) {
   // limits live as long as this app instance
   const perClient = createRateLimiter({ ...LETTERS_LIMIT_PER_CLIENT, clock });
   const perNumber = createRateLimiter({ ...LETTERS_LIMIT_PER_NUMBER, clock });
+  const uploads = createRateLimiter({ ...UPLOAD_LIMIT_PER_CLIENT, clock });
 
   return {
     publisher,
@@ -98,7 +101,9 @@ export function createVerifier(publisher: StatusListPublisher, clock: Clock) {
     },
 
     /** The PDF entrance: the same checks, plus the seal and the binding of file and credential. */
-    async upload(deps: AppDeps, bytes: Uint8Array): Promise<{ result: VerificationResult; sha256: string; extractId?: string }> {
+    async upload(deps: AppDeps, bytes: Uint8Array, client: string): Promise<{ result: VerificationResult; sha256: string; extractId?: string }> {
+      const taken = uploads.take(client);
+      if (!taken.ok) throw tooMany(taken.retryAfterSeconds);
       // the seal certificate is public, but this process only knows it when it can seal itself
       if (!deps.documents) throw uploadUnavailable();
       const result = await verifyPdfUpload(bytes, registerSources(deps, publisher), {

@@ -78,6 +78,11 @@ describeEachDatabase('verifier pages', (getDb) => {
       expect(html).toContain('data-qr-secret');
       expect(html).toContain(`value="${number.slice(0, 4)}-${number.slice(4, 8)}-`);
       expect((await app.fetch('/v/NOT-A-NUMBER')).status).toBe(404);
+      // a GET no route answers is a 404 (an HTML page for a browser), not a 405
+      const slash = await app.fetch('/v/', { headers: { accept: 'text/html' } });
+      expect(slash.status).toBe(404);
+      expect(slash.headers.get('content-type')).toMatch(/^text\/html/);
+      expect((await app.fetch('/v/a.b')).status).toBe(404);
       // the access log names the route, never the extract number
       expect(app.logs.join('\n')).not.toContain(number);
       expect(app.logs.join('\n')).toContain('/v/:number');
@@ -228,6 +233,32 @@ describeEachDatabase('verifier pages', (getDb) => {
       const [report] = await getDb().db.select().from(forgeryReports).where(eq(forgeryReports.reference, reference));
       expect(report).toMatchObject({ entrance: 'upload', verdict: 'not_authentic', fileSha256: await sha256(edited) });
       expect(Buffer.from(report!.file!).equals(Buffer.from(edited))).toBe(true);
+    });
+
+    it('keeps a suspicious PDF for a report, but not junk: random bytes keep only their hash', async () => {
+      const junk = crypto.getRandomValues(new Uint8Array(2048));
+      await upload('/v/upload?lang=nl', junk, 'junk.pdf');
+      const [held] = await getDb().db.select({ file: verificationResults.file }).from(verificationResults).where(eq(verificationResults.fileSha256, await sha256(junk)));
+      expect(held).toEqual({ file: null });
+    });
+
+    it('limits uploads per client (429 with Retry-After), on the page and the API alike', async () => {
+      const junk = new TextEncoder().encode('not a pdf');
+      const from = (path: string) => {
+        const body = new FormData();
+        body.set('file', new File([junk], 'x.pdf', { type: 'application/pdf' }));
+        return app.fetch(path, { method: 'POST', body, headers: { 'cf-connecting-ip': '198.51.100.200' } });
+      };
+      const statuses: number[] = [];
+      for (let i = 0; i < 60; i++) statuses.push((await from(i % 2 ? '/api/v1/verify' : '/v/upload')).status);
+      expect(statuses.every((s) => s === 200)).toBe(true);
+      const page = await from('/v/upload?lang=en');
+      expect(page.status).toBe(429);
+      expect(page.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(text(await page.text())).toContain('Too many attempts');
+      const api = await from('/api/v1/verify');
+      expect(api.status).toBe(429);
+      expect((await api.json()).code).toBe('TOO_MANY_ATTEMPTS');
     });
 
     it('a file that is not a PDF, or random bytes, is Not authentic, never an error', async () => {
