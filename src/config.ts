@@ -19,6 +19,8 @@ const configSchema = z
     BULK_BODY_LIMIT: z.coerce.number().int().positive().default(32 * 1024 * 1024),
     /** the largest PDF the verifier accepts (bytes); the request may carry 64 KiB of form around it */
     UPLOAD_LIMIT: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+    /** the header a reverse proxy in front of the Node server sets to the client's address (e.g. x-real-ip); unset: the socket's address */
+    TRUSTED_CLIENT_IP_HEADER: z.string().regex(/^[a-z0-9-]+$/i).optional(),
     /** OpenID provider for graduate login; unset in development: the Node entry starts a local one */
     OIDC_ISSUER: z.url().optional(),
     OIDC_CLIENT_ID: z.string().min(1).optional(),
@@ -41,6 +43,7 @@ const configSchema = z
       bodyLimit: env.BODY_LIMIT,
       bulkBodyLimit: env.BULK_BODY_LIMIT,
       uploadLimit: env.UPLOAD_LIMIT,
+      trustedClientIpHeader: env.TRUSTED_CLIENT_IP_HEADER?.toLowerCase(),
       pseudonymSecret: env.PSEUDONYM_SECRET,
       oidc: env.OIDC_ISSUER && env.OIDC_CLIENT_ID ? { issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID, clientSecret: env.OIDC_CLIENT_SECRET } : undefined,
       oidcDevPort: env.OIDC_DEV_PORT ?? env.PORT + 1,

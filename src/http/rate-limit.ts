@@ -26,10 +26,30 @@ export function createRateLimiter(opts: { limit: number; windowMs: number; clock
   };
 }
 
-/** The caller's address as the platform reports it (Workers: cf-connecting-ip; Node: the socket). Never logged. */
-export function clientAddress(req: Request, env: unknown): string {
-  const cf = req.headers.get('cf-connecting-ip');
-  if (cf) return cf;
+/**
+ * The key a client is limited under: the address the platform reports, never a header the client
+ * could choose. Node: the socket's address, unless `trustedHeader` names the header a proxy in
+ * front of us sets (TRUSTED_CLIENT_IP_HEADER). Workers: cf-connecting-ip, which Cloudflare sets
+ * and overwrites. IPv6 addresses count per /64 (one subscriber's usual allocation). Never logged.
+ */
+export function clientAddress(req: Request, env: unknown, trustedHeader?: string): string {
   const socket = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket;
-  return socket?.remoteAddress ?? 'unknown';
+  const address = trustedHeader
+    ? req.headers.get(trustedHeader)?.split(',')[0]?.trim()
+    : socket
+      ? socket.remoteAddress
+      : req.headers.get('cf-connecting-ip');
+  return address ? perSubscriber(address) : 'unknown';
+}
+
+function perSubscriber(address: string): string {
+  const v4mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (v4mapped) return v4mapped[1]!;
+  if (!address.includes(':')) return address;
+  // the first four groups of the expanded address
+  const [head = '', tail = ''] = address.toLowerCase().split('::');
+  const headGroups = head ? head.split(':') : [];
+  const tailGroups = tail ? tail.split(':') : [];
+  const groups = address.includes('::') ? [...headGroups, ...Array(Math.max(0, 8 - headGroups.length - tailGroups.length)).fill('0'), ...tailGroups] : headGroups;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }

@@ -391,7 +391,7 @@ export function verifierPages(verifier: Verifier) {
     const letters = typeof form.letters === 'string' ? form.letters.trim().slice(0, 8) : '';
     if (!number || (!secret && !letters)) return home(c, 400, { number: t.errors.missingInput, numberValue: number });
     try {
-      const verified = await verifier.extract(deps, secret ? { number, secret } : { number, letters }, clientAddress(c.req.raw, c.env));
+      const verified = await verifier.extract(deps, secret ? { number, secret } : { number, letters }, clientAddress(c.req.raw, c.env, c.get('deps').config.trustedClientIpHeader));
       const canonical = parseExtractNumber(number);
       return await showResult(c, { entrance: verified.entrance, result: verified.result, extractId: verified.extractId }, canonical ? { number: formatExtractNumber(canonical) } : {});
     } catch (err) {
@@ -427,7 +427,7 @@ export function verifierPages(verifier: Verifier) {
       const bytes = new Uint8Array(await file.arrayBuffer());
       let verified: Awaited<ReturnType<Verifier['upload']>>;
       try {
-        verified = await verifier.upload(deps, bytes, clientAddress(c.req.raw, c.env));
+        verified = await verifier.upload(deps, bytes, clientAddress(c.req.raw, c.env, c.get('deps').config.trustedClientIpHeader));
       } catch (err) {
         if (err instanceof AppError && err.code === 'UPLOAD_UNAVAILABLE') return home(c, 503, { upload: t.errors.uploadUnavailable });
         if (err instanceof AppError && err.code === 'TOO_MANY_ATTEMPTS') {
@@ -470,7 +470,7 @@ export function verifierPages(verifier: Verifier) {
     };
     if (!message || message.length > MAX_REPORT_MESSAGE) return again(400, t.report.messageMissing);
     if (contact && (contact.length > 254 || !/^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$/.test(contact))) return again(400, t.report.contactInvalid);
-    const taken = reportLimiter.limiter.take(clientAddress(c.req.raw, c.env));
+    const taken = reportLimiter.limiter.take(clientAddress(c.req.raw, c.env, c.get('deps').config.trustedClientIpHeader));
     if (!taken.ok) {
       c.header('Retry-After', String(taken.retryAfterSeconds));
       return again(429, t.errors.tooMany(Math.max(1, Math.ceil(taken.retryAfterSeconds / 60))));

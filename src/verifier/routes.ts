@@ -120,10 +120,10 @@ export function verifierRoutes(verifier: Verifier) {
     if (isMultipart(c.req.header('content-type'))) {
       const { file } = c.req.valid('form') as { file: File };
       if (file.size > deps.config.uploadLimit) throw uploadTooLarge(deps.config.uploadLimit);
-      const { result, sha256 } = await verifier.upload(deps, new Uint8Array(await file.arrayBuffer()), clientAddress(c.req.raw, c.env));
+      const { result, sha256 } = await verifier.upload(deps, new Uint8Array(await file.arrayBuffer()), clientAddress(c.req.raw, c.env, c.get('deps').config.trustedClientIpHeader));
       return c.json({ ...toBody(result), file: { sha256 } }, 200);
     }
-    const { result } = await verifier.extract(deps, c.req.valid('json') as ExtractLookup, clientAddress(c.req.raw, c.env));
+    const { result } = await verifier.extract(deps, c.req.valid('json') as ExtractLookup, clientAddress(c.req.raw, c.env, c.get('deps').config.trustedClientIpHeader));
     return c.json(toBody(result), 200);
   });
 

@@ -27,7 +27,8 @@ export async function startApp(database: OpenDatabase, options: Partial<AppDeps>
   const clock = fixedClock(TEST_NOW);
   const deps: AppDeps = {
     db: database.db,
-    config: loadConfig({ PUBLIC_BASE_URL: 'http://register.test', ...env }),
+    // the tests play many clients from one socket through the header a proxy would set
+    config: loadConfig({ PUBLIC_BASE_URL: 'http://register.test', TRUSTED_CLIENT_IP_HEADER: 'cf-connecting-ip', ...env }),
     clock,
     logger,
     pseudonymSecret: TEST_PSEUDONYM_SECRET,
