@@ -5,10 +5,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import * as ed from '@noble/ed25519';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { diplomas, extracts, holders, institutions, programmes, statusLists } from '../../db/schema.ts';
+import { auditEvents, diplomas, extracts, holders, institutions, programmes, statusLists } from '../../db/schema.ts';
 import { issueExtract, type ExtractIssuer } from '../../src/extracts/extract-service.ts';
 import { withdrawExtract } from '../../src/extracts/extract-status.ts';
 import { decodeStatusList } from '../../src/credentials/status-list.ts';
@@ -166,6 +166,32 @@ describeEachDatabase('signed extracts', (getDb) => {
     await expect(issueExtract(getDb().db, issuer, { diplomaId: corrected!.id, lang: 'nl', issuedBy: 'holder', now: new Date(TEST_NOW) })).rejects.toMatchObject({ code: 'DIPLOMA_NOT_CURRENT' });
     const [count1] = await getDb().db.select({ n: sql<number>`count(*)::int` }).from(extracts);
     expect(count1!.n).toBe(count0!.n);
+  });
+
+  it('an annulment committed while an extract is being issued wins: DIPLOMA_NOT_CURRENT, no extract row, no audit event', async () => {
+    const [d] = await getDb().db.select({ id: diplomas.id }).from(diplomas).where(eq(diplomas.state, 'valid')).orderBy(desc(diplomas.awardDate)).limit(1);
+    const count = async () => (await getDb().db.select({ n: sql<number>`count(*)::int` }).from(extracts).where(eq(extracts.diplomaId, d!.id)))[0]!.n;
+    const issuedEvents = async () => (await getDb().db.select({ n: sql<number>`count(*)::int` }).from(auditEvents).where(eq(auditEvents.action, 'extract.issued')))[0]!.n;
+    const [before, eventsBefore] = [await count(), await issuedEvents()];
+    let commit!: () => void;
+    const gate = new Promise<void>((resolve) => (commit = resolve));
+    let annulled!: () => void;
+    const locked = new Promise<void>((resolve) => (annulled = resolve));
+    // an institution's annulment holds the diploma row locked while the download renders and signs
+    const annulment = getDb().db.transaction(async (tx) => {
+      await tx.update(diplomas).set({ state: 'annulled', annulledAt: new Date(TEST_NOW) }).where(eq(diplomas.id, d!.id));
+      annulled();
+      await gate;
+    });
+    await Promise.race([locked, annulment]);
+    const issuing = issueExtract(getDb().db, issuer, { diplomaId: d!.id, lang: 'nl', issuedBy: 'holder', now: new Date(TEST_NOW) });
+    // let the issue get as far as it can (on PostgreSQL: up to the diploma's lock) before the annulment commits
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    commit();
+    await annulment;
+    await expect(issuing).rejects.toMatchObject({ code: 'DIPLOMA_NOT_CURRENT' });
+    expect(await count()).toBe(before);
+    expect(await issuedEvents()).toBe(eventsBefore);
   });
 
   it('a correction from the institution feed supersedes the diploma’s extracts and sets their revocation bit', async () => {
