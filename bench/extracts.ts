@@ -106,7 +106,7 @@ export async function run(): Promise<BenchSection> {
     notes: [
       'End to end = two random status-list indexes, VC 2.0 credential, vc+jwt (Ed25519), A4 PDF with Noto Sans text, QR code (vector) and credential.jwt attached, PAdES seal (RSA-2048), SHA-256s and the database row plus audit event; NL and EN alternate over the demo register’s valid diplomas (vo ones with grade-list pages). Better of two runs of 400.',
       'Node CPU ms each: user + system time of the issuing process(es) per extract, all threads (the RSA and Ed25519 signatures and SHA-256s run on libuv threads), PostgreSQL server time not included. It holds far better than documents/s on a busy machine; bench/extract-profile.ts splits it by stage.',
-      'This machine is shared and noisy: on 2026-11-23 three consecutive runs of the same code gave 99–173/s on PGlite and 214–242/s on PostgreSQL (one process), with the floor at 663–938/s (the 99 while browser tests loaded the other core); compare rows within one run, and the CPU column across runs. Two processes do not beat one here because PostgreSQL and both Node processes share the same two cores; on the embedded PGlite the database runs inside the Node process, so its time adds to the render, sign and seal time of the same core.',
+      'This machine is shared and noisy: consecutive runs of the same code differ by tens of percent in documents/s, so compare rows within one run, and the CPU column across runs. Two processes do not beat one here because PostgreSQL and both Node processes share the same two cores; on the embedded PGlite the database runs inside the Node process, so its time adds to the render, sign and seal time of the same core.',
     ],
   };
 }

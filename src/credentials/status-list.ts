@@ -4,6 +4,7 @@
 // jose's base64url (Web APIs only) also decodes, which lib/bytes does not
 import { base64url } from 'jose';
 import { VC_V2_CONTEXT_URL } from './context.ts';
+import { concatBytes } from '../lib/bytes.ts';
 
 /** The spec's minimum number of entries (16 KiB uncompressed); also the size of our lists. */
 export const STATUS_LIST_SIZE = 131_072;
@@ -120,13 +121,7 @@ async function readAll(stream: ReadableStream<Uint8Array>, maxBytes = Infinity):
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 /** Where a credential's status lives: the list credential's URL and the entry's index in it. */

@@ -9,6 +9,7 @@
 // raw bytes; only a document with other characters pays for a subset of its own (see FontEmbedding).
 // No kerning or shaping: the caller NFC-normalises, and text is laid out glyph by glyph.
 import { PDFObject, PDFStream, PDFString, type PDFContext, type PDFDict, type PDFRef } from 'pdf-lib';
+import { concatBytes } from '../lib/bytes.ts';
 
 export class FontError extends Error {
   readonly code: string;
@@ -68,20 +69,9 @@ export async function deflate(bytes: Uint8Array): Promise<Uint8Array> {
   written.catch(() => {}); // awaited below; a failure also ends the reading with it
   const reader = stream.readable.getReader();
   const chunks: Uint8Array[] = [];
-  let length = 0;
-  for (let r = await reader.read(); !r.done; r = await reader.read()) {
-    chunks.push(r.value);
-    length += r.value.length;
-  }
+  for (let r = await reader.read(); !r.done; r = await reader.read()) chunks.push(r.value);
   await written;
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 /** a FlateDecode stream object of the bytes */

@@ -8,6 +8,7 @@
 // signature covers all of it except its own /Contents.
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, ParseSpeeds } from 'pdf-lib';
 import { SealError, cadesSignatureLength, signCadesDetached, type SealKey } from './cms.ts';
+import { indexOfBytes, latin1 } from '../lib/bytes.ts';
 
 export { SealError, importSealKey, type SealErrorCode, type SealKey } from './cms.ts';
 
@@ -130,13 +131,13 @@ const ascii = new TextEncoder();
 function findSignatureSlots(bytes: Uint8Array, objectNumber: number, contentsLength: number): SignatureSlots {
   const objectStart = xrefOffsetOf(bytes, objectNumber);
   const header = ascii.encode(`${objectNumber} 0 obj`);
-  if (indexOf(bytes, header, objectStart) !== objectStart) throw layoutError('the xref entry does not point at the signature dictionary');
-  const objectEnd = indexOf(bytes, ascii.encode('endobj'), objectStart);
-  const byteRangeKey = indexOf(bytes, ascii.encode('/ByteRange'), objectStart, objectEnd);
-  const byteRangeStart = indexOf(bytes, ascii.encode('['), byteRangeKey, objectEnd);
-  const byteRangeEnd = indexOf(bytes, ascii.encode(']'), byteRangeStart, objectEnd);
-  const contentsKey = indexOf(bytes, ascii.encode('/Contents'), objectStart, objectEnd);
-  const contentsStart = indexOf(bytes, ascii.encode('<'), contentsKey, objectEnd);
+  if (indexOfBytes(bytes, header, objectStart) !== objectStart) throw layoutError('the xref entry does not point at the signature dictionary');
+  const objectEnd = indexOfBytes(bytes, ascii.encode('endobj'), objectStart);
+  const byteRangeKey = indexOfBytes(bytes, ascii.encode('/ByteRange'), objectStart, objectEnd);
+  const byteRangeStart = indexOfBytes(bytes, ascii.encode('['), byteRangeKey, objectEnd);
+  const byteRangeEnd = indexOfBytes(bytes, ascii.encode(']'), byteRangeStart, objectEnd);
+  const contentsKey = indexOfBytes(bytes, ascii.encode('/Contents'), objectStart, objectEnd);
+  const contentsStart = indexOfBytes(bytes, ascii.encode('<'), contentsKey, objectEnd);
   const contentsEnd = contentsStart + 2 * contentsLength + 2;
   if (byteRangeKey < 0 || byteRangeStart < 0 || byteRangeEnd < 0 || contentsKey < 0 || contentsStart < 0 || bytes[contentsEnd - 1] !== 0x3e) {
     throw layoutError('signature placeholders not found');
@@ -149,7 +150,7 @@ function xrefOffsetOf(bytes: Uint8Array, objectNumber: number): number {
   const startxref = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail);
   if (!startxref) throw layoutError('no startxref');
   const xrefStart = Number(startxref[1]);
-  const trailer = indexOf(bytes, ascii.encode('trailer'), xrefStart);
+  const trailer = indexOfBytes(bytes, ascii.encode('trailer'), xrefStart);
   const table = latin1(bytes, xrefStart, trailer < 0 ? bytes.length : trailer);
   const tokens = table.trim().split(/\s+/);
   if (tokens[0] !== 'xref') throw layoutError('no classic xref table');
@@ -181,23 +182,6 @@ function writeHex(bytes: Uint8Array, offset: number, data: Uint8Array): void {
     bytes[offset + 2 * i] = HEX_DIGITS[data[i]! >> 4]!;
     bytes[offset + 2 * i + 1] = HEX_DIGITS[data[i]! & 15]!;
   }
-}
-
-function indexOf(bytes: Uint8Array, pattern: Uint8Array, from = 0, to = bytes.length): number {
-  if (from < 0 || to < 0) return -1;
-  const first = pattern[0]!;
-  const last = Math.min(to, bytes.length) - pattern.length;
-  outer: for (let i = bytes.indexOf(first, from); i !== -1 && i <= last; i = bytes.indexOf(first, i + 1)) {
-    for (let j = 1; j < pattern.length; j++) if (bytes[i + j] !== pattern[j]) continue outer;
-    return i;
-  }
-  return -1;
-}
-
-function latin1(bytes: Uint8Array, from: number, to: number): string {
-  let s = '';
-  for (let i = from; i < to; i++) s += String.fromCharCode(bytes[i]!);
-  return s;
 }
 
 function layoutError(detail: string): SealError {

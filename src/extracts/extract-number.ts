@@ -3,7 +3,9 @@
 // types without confusion; input is forgiving (case, spaces, dashes, I/L→1, O→0). Numbers whose
 // check would be one of Crockford's extra symbols (* ~ $ = U) are never issued, so every printed
 // symbol is a letter or digit (≈ 64.8 random bits remain).
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+/** Crockford's base32 alphabet: no I, L, O or U */
+export const CROCKFORD_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const ALPHABET = CROCKFORD_ALPHABET;
 const CHECK_SYMBOLS = ALPHABET + '*~$=U';
 const RANDOM_SYMBOLS = 13;
 

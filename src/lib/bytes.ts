@@ -30,3 +30,35 @@ export function constantTimeEqual(a: string, b: string): boolean {
   for (let i = 0; i < left.length; i++) difference |= left[i]! ^ right[i]!;
   return difference === 0;
 }
+
+/** The chunks (of a stream read to its end) as one array. */
+export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(chunks.reduce((n, chunk) => n + chunk.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
+/** Where `pattern` starts in bytes[from, to), or -1. Searches no further than `to`, even for its first byte. */
+export function indexOfBytes(bytes: Uint8Array, pattern: Uint8Array, from = 0, to = bytes.length): number {
+  if (from < 0 || to < 0) return -1;
+  const hay = to < bytes.length ? bytes.subarray(0, to) : bytes;
+  const first = pattern[0]!;
+  const last = hay.length - pattern.length;
+  outer: for (let i = hay.indexOf(first, from); i !== -1 && i <= last; i = hay.indexOf(first, i + 1)) {
+    for (let j = 1; j < pattern.length; j++) if (bytes[i + j] !== pattern[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+/** bytes[from, to) as one character per byte (PDF keywords, numbers and names are ASCII). */
+export function latin1(bytes: Uint8Array, from: number, to: number): string {
+  let s = '';
+  for (let i = from; i < to; i++) s += String.fromCharCode(bytes[i]!);
+  return s;
+}

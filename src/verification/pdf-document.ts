@@ -16,6 +16,7 @@
 // certificate that CA issued, and a qualified trust service's CA issues seals to anyone. After a
 // seal certificate is renewed, keep the previous one in the list so older extracts still verify.
 import { MAX_CREDENTIAL_JWT_LENGTH } from './pipeline.ts';
+import { concatBytes, indexOfBytes, latin1 } from '../lib/bytes.ts';
 
 /** The public verifier accepts uploads up to this size (DESIGN §6); larger input is not read. */
 export const MAX_PDF_BYTES = 5 * 1024 * 1024;
@@ -65,8 +66,8 @@ const MAX_CMS_BYTES = 64 * 1024;
 export async function inspectPdf(bytes: Uint8Array, trust: SealTrust): Promise<PdfInspection> {
   if (bytes.length === 0) return { kind: 'not-pdf', reason: 'empty' };
   if (bytes.length > MAX_PDF_BYTES) return { kind: 'not-pdf', reason: 'too-large' };
-  if (indexOf(bytes, ascii('%PDF-'), 0, HEADER_WINDOW) < 0) return { kind: 'not-pdf', reason: 'no-header' };
-  if (indexOf(bytes, ascii('%%EOF'), Math.max(0, bytes.length - EOF_WINDOW)) < 0) return { kind: 'not-pdf', reason: 'incomplete' };
+  if (indexOfBytes(bytes, ascii('%PDF-'), 0, HEADER_WINDOW) < 0) return { kind: 'not-pdf', reason: 'no-header' };
+  if (indexOfBytes(bytes, ascii('%%EOF'), Math.max(0, bytes.length - EOF_WINDOW)) < 0) return { kind: 'not-pdf', reason: 'incomplete' };
   try {
     const objects = scanObjects(bytes);
     const budget = { inflated: 0 };
@@ -388,7 +389,7 @@ function scanObjects(bytes: Uint8Array): Objects {
   const OBJ = ascii('obj');
   let pos = 0;
   for (let count = 0; count < MAX_OBJECTS; ) {
-    const at = indexOf(bytes, OBJ, pos);
+    const at = indexOfBytes(bytes, OBJ, pos);
     if (at < 0) break;
     const num = objectHeaderBefore(bytes, at);
     if (num === undefined) {
@@ -425,9 +426,9 @@ function locateStream(bytes: Uint8Array, keywordEnd: number, length: PdfValue): 
   if (typeof length === 'number' && Number.isInteger(length) && length >= 0 && start + length <= bytes.length) {
     let q = start + length;
     while (q < bytes.length && q < start + length + 4 && WHITESPACE[bytes[q]!]) q++;
-    if (indexOf(bytes, ENDSTREAM, q, q + ENDSTREAM.length) === q) return { start, end: start + length, after: q + ENDSTREAM.length };
+    if (indexOfBytes(bytes, ENDSTREAM, q, q + ENDSTREAM.length) === q) return { start, end: start + length, after: q + ENDSTREAM.length };
   }
-  const k = indexOf(bytes, ENDSTREAM, start);
+  const k = indexOfBytes(bytes, ENDSTREAM, start);
   if (k < 0) return { start, end: bytes.length, after: bytes.length };
   let end = k;
   if (bytes[end - 1] === 10 && end > start) end--;
@@ -525,13 +526,7 @@ async function inflate(data: Uint8Array, limit: number, charge: (bytes: number) 
     return 'stream';
   }
   charge(total);
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 /** A text string (§7.9.2.2): UTF-16BE with BOM, UTF-8 with BOM, else PDFDocEncoding (as Latin-1). */
@@ -944,18 +939,6 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-function indexOf(bytes: Uint8Array, pattern: Uint8Array, from = 0, to = bytes.length): number {
-  const first = pattern[0]!;
-  // search only up to `to`: a bounded look must not scan the rest of the file for the first byte
-  const hay = to < bytes.length ? bytes.subarray(0, to) : bytes;
-  const last = hay.length - pattern.length;
-  outer: for (let i = hay.indexOf(first, from); i !== -1 && i <= last; i = hay.indexOf(first, i + 1)) {
-    for (let j = 1; j < pattern.length; j++) if (bytes[i + j] !== pattern[j]) continue outer;
-    return i;
-  }
-  return -1;
-}
-
 function lastIndexOf(bytes: Uint8Array, pattern: Uint8Array): number {
   const first = pattern[0]!;
   outer: for (let i = bytes.lastIndexOf(first, bytes.length - pattern.length); i !== -1; i = i === 0 ? -1 : bytes.lastIndexOf(first, i - 1)) {
@@ -965,8 +948,3 @@ function lastIndexOf(bytes: Uint8Array, pattern: Uint8Array): number {
   return -1;
 }
 
-function latin1(bytes: Uint8Array, from: number, to: number): string {
-  let s = '';
-  for (let i = from; i < to; i++) s += String.fromCharCode(bytes[i]!);
-  return s;
-}

@@ -9,8 +9,3 @@ export async function findExtractDocument(db: Database, credentialId: string): P
   const [row] = await db.select({ extractId: extracts.id, pdfSha256: extracts.pdfSha256 }).from(extracts).where(eq(extracts.credentialId, credentialId));
   return row;
 }
-
-/** `documentHash` for verifyPdfUpload. */
-export function documentHashSource(db: Database): (credentialId: string) => Promise<string | undefined> {
-  return async (credentialId) => (await findExtractDocument(db, credentialId))?.pdfSha256;
-}

@@ -5,7 +5,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { clientAddress, createRateLimiter } from '../http/rate-limit.ts';
+import { clientAddress } from '../http/rate-limit.ts';
 import { Layout } from '../web/layout.tsx';
 import { pickLang, type Lang } from '../web/lang.ts';
 import { formatExtractNumber, parseExtractNumber } from '../extracts/extract-number.ts';
@@ -339,9 +339,15 @@ function QrLandingPage(props: { lang: Lang; t: VerifierTexts; number: string }) 
   );
 }
 
+/** Puts a TOO_MANY_ATTEMPTS error's Retry-After on the page; returns the minutes to tell the reader. */
+function retryMinutes(c: PageContext, err: AppError): number {
+  const seconds = Number(err.headers?.['Retry-After'] ?? 60);
+  c.header('Retry-After', String(seconds));
+  return Math.max(1, Math.ceil(seconds / 60));
+}
+
 export function verifierPages(verifier: Verifier) {
   const router = new Hono<AppEnv>();
-  const reportLimiter = { limiter: undefined as ReturnType<typeof createRateLimiter> | undefined };
 
   const page = (c: PageContext) => {
     const lang = pickLang(c);
@@ -396,11 +402,7 @@ export function verifierPages(verifier: Verifier) {
       return await showResult(c, { entrance: verified.entrance, result: verified.result, extractId: verified.extractId }, canonical ? { number: formatExtractNumber(canonical) } : {});
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      if (err.code === 'TOO_MANY_ATTEMPTS') {
-        const seconds = Number(err.headers?.['Retry-After'] ?? 60);
-        c.header('Retry-After', String(seconds));
-        return home(c, 429, { number: t.errors.tooMany(Math.max(1, Math.ceil(seconds / 60))), numberValue: number });
-      }
+      if (err.code === 'TOO_MANY_ATTEMPTS') return home(c, 429, { number: t.errors.tooMany(retryMinutes(c, err)), numberValue: number });
       if (err.code === 'EXTRACT_NOT_FOUND') return home(c, 404, { number: t.errors.notFound, numberValue: number });
       throw err;
     }
@@ -430,11 +432,7 @@ export function verifierPages(verifier: Verifier) {
         verified = await verifier.upload(deps, bytes, clientAddress(c.req.raw, c.env, c.get('deps').config.trustedClientIpHeader));
       } catch (err) {
         if (err instanceof AppError && err.code === 'UPLOAD_UNAVAILABLE') return home(c, 503, { upload: t.errors.uploadUnavailable });
-        if (err instanceof AppError && err.code === 'TOO_MANY_ATTEMPTS') {
-          const seconds = Number(err.headers?.['Retry-After'] ?? 60);
-          c.header('Retry-After', String(seconds));
-          return home(c, 429, { upload: t.errors.tooMany(Math.max(1, Math.ceil(seconds / 60))) });
-        }
+        if (err instanceof AppError && err.code === 'TOO_MANY_ATTEMPTS') return home(c, 429, { upload: t.errors.tooMany(retryMinutes(c, err)) });
         throw err;
       }
       // the file is held for a report only when it is a PDF carrying a credential: junk is not kept
@@ -445,7 +443,6 @@ export function verifierPages(verifier: Verifier) {
 
   router.post('/v/report', async (c) => {
     const { lang, t, deps } = page(c);
-    reportLimiter.limiter ??= createRateLimiter({ limit: 10, windowMs: 60 * 60_000, clock: deps.clock });
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const token = typeof form.token === 'string' ? form.token.slice(0, 100) : '';
     const message = typeof form.message === 'string' ? form.message.trim() : '';
@@ -470,10 +467,11 @@ export function verifierPages(verifier: Verifier) {
     };
     if (!message || message.length > MAX_REPORT_MESSAGE) return again(400, t.report.messageMissing);
     if (contact && (contact.length > 254 || !/^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$/.test(contact))) return again(400, t.report.contactInvalid);
-    const taken = reportLimiter.limiter.take(clientAddress(c.req.raw, c.env, c.get('deps').config.trustedClientIpHeader));
-    if (!taken.ok) {
-      c.header('Retry-After', String(taken.retryAfterSeconds));
-      return again(429, t.errors.tooMany(Math.max(1, Math.ceil(taken.retryAfterSeconds / 60))));
+    try {
+      verifier.takeReport(clientAddress(c.req.raw, c.env, deps.config.trustedClientIpHeader));
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'TOO_MANY_ATTEMPTS') throw err;
+      return again(429, t.errors.tooMany(retryMinutes(c, err)));
     }
     const outcome = await fileForgeryReport(deps.db, { token, message, ...(contact ? { contact } : {}), lang }, deps.clock.now(), c.get('requestId'));
     if (!outcome.ok) return again(410, t.report.expired);

@@ -7,6 +7,7 @@ import type { Database } from '../database.ts';
 import { randomToken, sha256Hex } from '../lib/bytes.ts';
 import type { VerificationResult } from '../verification/pipeline.ts';
 import { recordAudit } from '../audit/audit.ts';
+import { CROCKFORD_ALPHABET } from '../extracts/extract-number.ts';
 
 export const HOLD_MINUTES = 60;
 export const MAX_REPORT_MESSAGE = 4000;
@@ -41,10 +42,9 @@ export async function holdVerification(db: Database, held: HeldVerification, now
 }
 
 // reference: "MR-" and 8 Crockford symbols, grouped, e.g. MR-7KQ2-9XHD (40 random bits; unique index)
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 function newReference(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(8));
-  const s = [...bytes].map((b) => ALPHABET[b & 31]).join('');
+  const s = [...bytes].map((b) => CROCKFORD_ALPHABET[b & 31]).join('');
   return `MR-${s.slice(0, 4)}-${s.slice(4)}`;
 }
 

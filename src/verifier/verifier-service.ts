@@ -10,12 +10,13 @@ import type { StatusListPublisher } from '../extracts/status-publisher.ts';
 import { verifyCredential, type VerificationResult } from '../verification/pipeline.ts';
 import { verifyPdfUpload } from '../verification/pdf-upload.ts';
 import { findExtractByNumber, recordVerification, registerSources } from './sources.ts';
-import { documentHashSource, findExtractDocument } from './document-hash.ts';
+import { findExtractDocument } from './document-hash.ts';
 
 export const LETTERS_LIMIT_PER_CLIENT = { limit: 30, windowMs: 10 * 60_000 };
 export const LETTERS_LIMIT_PER_NUMBER = { limit: 10, windowMs: 60 * 60_000 };
 /** a PDF costs milliseconds to parse and may be held for a report: uploads are limited per client */
 export const UPLOAD_LIMIT_PER_CLIENT = { limit: 60, windowMs: 10 * 60_000 };
+export const REPORT_LIMIT_PER_CLIENT = { limit: 10, windowMs: 60 * 60_000 };
 
 export type ExtractLookup = { number: string; secret: string } | { number: string; letters: string };
 
@@ -57,6 +58,7 @@ export function createVerifier(publisher: StatusListPublisher, clock: Clock) {
   const perClient = createRateLimiter({ ...LETTERS_LIMIT_PER_CLIENT, clock });
   const perNumber = createRateLimiter({ ...LETTERS_LIMIT_PER_NUMBER, clock });
   const uploads = createRateLimiter({ ...UPLOAD_LIMIT_PER_CLIENT, clock });
+  const reports = createRateLimiter({ ...REPORT_LIMIT_PER_CLIENT, clock });
 
   return {
     publisher,
@@ -106,15 +108,23 @@ export function createVerifier(publisher: StatusListPublisher, clock: Clock) {
       if (!taken.ok) throw tooMany(taken.retryAfterSeconds);
       // the seal certificate is public, but this process only knows it when it can seal itself
       if (!deps.documents) throw uploadUnavailable();
+      let document: Awaited<ReturnType<typeof findExtractDocument>>;
       const result = await verifyPdfUpload(bytes, registerSources(deps, publisher), {
         now: deps.clock.now(),
         sealTrust: { certificates: [deps.documents.seal.certificateDer] },
-        documentHash: documentHashSource(deps.db),
+        documentHash: async (credentialId) => (document = await findExtractDocument(deps.db, credentialId))?.pdfSha256,
       });
-      const document = result.credentialId ? await findExtractDocument(deps.db, result.credentialId) : undefined;
-      if (document) await recordVerification(deps, document.extractId, 'upload');
+      // "who looked" only for a credential our key signed (credentialId is set only then)
+      const extractId = result.credentialId ? document?.extractId : undefined;
+      if (extractId) await recordVerification(deps, extractId, 'upload');
       const { sha256, credentialId: _credentialId, ...verification } = result;
-      return { result: verification, sha256, ...(document ? { extractId: document.extractId } : {}) };
+      return { result: verification, sha256, ...(extractId ? { extractId } : {}) };
+    },
+
+    /** "Report suspected forgery" is limited per client; throws TOO_MANY_ATTEMPTS (429) past it. */
+    takeReport(client: string): void {
+      const taken = reports.take(client);
+      if (!taken.ok) throw tooMany(taken.retryAfterSeconds);
     },
   };
 }

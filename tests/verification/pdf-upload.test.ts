@@ -18,7 +18,7 @@ import { withdrawExtract } from '../../src/extracts/extract-status.ts';
 import { createStatusListPublisher } from '../../src/extracts/status-publisher.ts';
 import { importSealKey, sealPdf, type SealKey } from '../../src/documents/pdf-seal.ts';
 import { registerSources } from '../../src/verifier/sources.ts';
-import { documentHashSource } from '../../src/verifier/document-hash.ts';
+import { findExtractDocument } from '../../src/verifier/document-hash.ts';
 import { MAX_PDF_BYTES, verifyPdfUpload, type PdfUploadResult } from '../../src/verification/pdf-upload.ts';
 import type { VerificationSources } from '../../src/verification/pipeline.ts';
 import type { CheckCode } from '../../src/verification/checks.ts';
@@ -74,7 +74,7 @@ describeEachDatabase('verifying an uploaded extract PDF', (getDb) => {
   });
   afterAll(() => app.close());
 
-  const verify = (bytes: Uint8Array, documentHash = documentHashSource(getDb().db)) =>
+  const verify = (bytes: Uint8Array, documentHash = async (credentialId: string) => (await findExtractDocument(getDb().db, credentialId))?.pdfSha256) =>
     verifyPdfUpload(bytes, sources, { now: new Date(TEST_NOW), sealTrust: { certificates: [sealKey.certificateDer] }, documentHash });
 
   function pdfsig(name: string, bytes: Uint8Array): string {
