@@ -59,22 +59,22 @@ function layoutOf(version: number): VersionLayout {
  * The modules of the best-masked symbol, given the modules of the same symbol built with mask 0
  * (`qrcode` with `maskPattern: 0`): a new array, or `masked0` itself when mask 0 is the best.
  */
-export function bestMaskedModules(masked0: Uint8Array, size: number, version: number): { mask: number; modules: Uint8Array } {
+export function bestMaskedModules(masked0: Uint8Array, size: number, version: number): Uint8Array {
   const { flips, format } = layoutOf(version);
   const candidate = new Uint8Array(masked0.length);
-  let best = { mask: 0, penalty: Infinity, modules: masked0 };
+  let best = { penalty: Infinity, modules: masked0 };
   for (let mask = 0; mask < MASKS.length; mask++) {
     const flip = flips[mask]!;
     for (let k = 0; k < candidate.length; k++) candidate[k] = masked0[k]! ^ flip[k]!;
     for (const f of format) candidate[f.index] = f.values[mask]!;
     const penalty = penaltyOf(candidate, size);
-    if (penalty < best.penalty) best = { mask, penalty, modules: mask === 0 ? masked0 : candidate.slice() };
+    if (penalty < best.penalty) best = { penalty, modules: mask === 0 ? masked0 : candidate.slice() };
   }
-  return { mask: best.mask, modules: best.modules };
+  return best.modules;
 }
 
 /** N1 + N2 + N3 + N4 of a size × size matrix (1 = dark) */
-export function penaltyOf(m: Uint8Array, size: number): number {
+function penaltyOf(m: Uint8Array, size: number): number {
   let n1 = 0;
   let n3 = 0;
   for (let a = 0; a < size; a++) {

@@ -31,36 +31,98 @@ export function qrMatrix(text: string): QrMatrix {
   const symbol = QRCode.create(qrSegments(text), { errorCorrectionLevel: 'M', maskPattern: 0 });
   if (symbol.version > MAX_QR_VERSION) throw new QrTooLargeError(symbol.version);
   const size = symbol.modules.size;
-  const data = bestMaskedModules(symbol.modules.data, size, symbol.version).modules;
+  const data = bestMaskedModules(symbol.modules.data, size, symbol.version);
   return { size, version: symbol.version, isDark: (x, y) => data[y * size + x] === 1 };
 }
 
-const ALPHANUMERIC_RUN = /[0-9A-Z $%*+\-./:]+/g;
+const ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
+
+type Mode = 'byte' | 'alphanumeric' | 'numeric';
+/** Where a segment stands after a character: its mode and how many characters it holds, modulo
+ *  the group size (alphanumeric packs 2 characters in 11 bits, numeric 3 digits in 10). */
+const STATES: readonly { mode: Mode; phase: number }[] = [
+  { mode: 'byte', phase: 0 },
+  { mode: 'alphanumeric', phase: 1 },
+  { mode: 'alphanumeric', phase: 0 },
+  { mode: 'numeric', phase: 1 },
+  { mode: 'numeric', phase: 2 },
+  { mode: 'numeric', phase: 0 },
+];
+/** Mode indicator plus character-count field, as in versions 1–9 (all we allow). */
+const HEADER_BITS: Record<Mode, number> = { byte: 4 + 8, alphanumeric: 4 + 9, numeric: 4 + 10 };
 
 /**
- * Byte mode (UTF-8), with the longest run of QR-alphanumeric characters (the extract number with
- * its slash) in alphanumeric mode when that saves bits: 5.5 bits a character instead of 8, for a
- * segment header of 13 bits and, in the middle of the text, another of 12. qrcode's own search
- * (a shortest path over all mixes of modes, which cost as much as building the symbol) sometimes
- * finds a few bits less, never a smaller version for our URLs (tests/documents/qr.test.ts); for
- * other text this is never longer than plain byte mode.
+ * The segments that encode `text` in the fewest bits: a shortest path over every character's
+ * possible modes (byte as UTF-8, alphanumeric, numeric), counting each segment's header and the
+ * exact cost of a character given its place in the segment's groups (alphanumeric 6 then 5 bits,
+ * numeric 4, 3, 3). qrcode's own search looks only at mixes of whole runs and costs as much as
+ * building the symbol; this one is exact for versions 1–9, so never a larger version than
+ * qrcode's (tests/documents/qr.test.ts). No segment can outgrow its count field: version 8 holds
+ * fewer characters than any count field allows.
  */
 export function qrSegments(text: string): QRCodeSegment[] {
-  let run: RegExpExecArray | undefined;
-  for (const m of text.matchAll(ALPHANUMERIC_RUN)) if (!run || m[0].length > run[0].length) run = m;
-  if (run) {
-    const before = text.slice(0, run.index);
-    const after = text.slice(run.index + run[0].length);
-    const headers = 13 + (before && after ? 12 : 0);
-    if (8 * run[0].length - Math.ceil(5.5 * run[0].length) > headers) {
-      return [
-        ...(before ? [{ data: utf8.encode(before), mode: 'byte' as const }] : []),
-        { data: run[0], mode: 'alphanumeric' as const },
-        ...(after ? [{ data: utf8.encode(after), mode: 'byte' as const }] : []),
-      ];
+  const chars = Array.from(text);
+  const n = chars.length;
+  if (n === 0) return [{ data: new Uint8Array(0), mode: 'byte' }];
+  const S = STATES.length;
+  // bits[i*S+s]: fewest bits for the first i characters, character i - 1 ending in state s;
+  // back: the state of character i - 2 (-1: none); opens: character i - 1 starts a segment.
+  const bits = new Float64Array((n + 1) * S).fill(Infinity);
+  const back = new Int8Array((n + 1) * S).fill(-1);
+  const opens = new Uint8Array((n + 1) * S);
+  const reach = (k: number, total: number, from: number, open: number) => {
+    if (total < bits[k]!) {
+      bits[k] = total;
+      back[k] = from;
+      opens[k] = open;
+    }
+  };
+  for (let i = 0; i < n; i++) {
+    const ch = chars[i]!;
+    const prev = i * S;
+    const next = prev + S;
+    let cheapest = i === 0 ? 0 : Infinity;
+    let cheapestState = -1;
+    for (let s = 0; i > 0 && s < S; s++) {
+      if (bits[prev + s]! < cheapest) {
+        cheapest = bits[prev + s]!;
+        cheapestState = s;
+      }
+    }
+    const byteBits = 8 * utf8Length(ch.codePointAt(0)!);
+    reach(next + 0, bits[prev + 0]! + byteBits, 0, 0);
+    reach(next + 0, cheapest + HEADER_BITS.byte + byteBits, cheapestState, 1);
+    if (ch.length === 1 && ALPHANUMERIC.includes(ch)) {
+      reach(next + 1, bits[prev + 2]! + 6, 2, 0);
+      reach(next + 2, bits[prev + 1]! + 5, 1, 0);
+      reach(next + 1, cheapest + HEADER_BITS.alphanumeric + 6, cheapestState, 1);
+      if (ch >= '0' && ch <= '9') {
+        reach(next + 3, bits[prev + 5]! + 4, 5, 0);
+        reach(next + 4, bits[prev + 3]! + 3, 3, 0);
+        reach(next + 5, bits[prev + 4]! + 3, 4, 0);
+        reach(next + 3, cheapest + HEADER_BITS.numeric + 4, cheapestState, 1);
+      }
     }
   }
-  return [{ data: utf8.encode(text), mode: 'byte' }];
+  let state = 0;
+  for (let s = 1; s < S; s++) if (bits[n * S + s]! < bits[n * S + state]!) state = s;
+  const segments: QRCodeSegment[] = [];
+  let end = n;
+  for (let i = n; i > 0; i--) {
+    const k = i * S + state;
+    if (opens[k]) {
+      const mode = STATES[state]!.mode;
+      const part = chars.slice(i - 1, end).join('');
+      segments.unshift(mode === 'byte' ? { data: utf8.encode(part), mode } : { data: part, mode });
+      end = i - 1;
+    }
+    state = back[k]!;
+  }
+  return segments;
+}
+
+function utf8Length(codePoint: number): number {
+  return codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
 }
 
 /**

@@ -1,6 +1,7 @@
 // The extract's QR matrix is built faster than the qrcode package builds it (its own segmentation
 // and mask search): it must decode back to the URL with an independent decoder (jsQR), pick the
-// mask qrcode's penalty search picks for the same segments, and never need a larger version.
+// mask qrcode's penalty search picks for the same segments, and never need a larger version
+// (its segmentation is an exact shortest path in bits, qrcode's is not).
 import { describe, expect, it } from 'vitest';
 import QRCode from 'qrcode';
 import jsQR from 'jsqr';
@@ -37,6 +38,37 @@ describe('qrMatrix', () => {
       let differing = 0;
       for (let y = 0; y < ours.size; y++) for (let x = 0; x < ours.size; x++) if (ours.isDark(x, y) !== (reference.modules.get(y, x) === 1)) differing++;
       expect(differing, text).toBe(0);
+    }
+  });
+
+  it('needs no larger version than qrcode’s own segmentation for URLs where taking only the longest alphanumeric run did', () => {
+    for (const text of [
+      'https://diplomaregister.nl/v/KJJZ4Y98VHARYZ#XGA-rd2rAgCXN13BSZCUIQ',
+      'https://diplomaregister.nl/v/2S497GTQ6MZS0V#LVW317TXHZA7HEYZEUipYQ',
+      'https://diplomaregister.nl/v/X6B7HEM8R7PFG5#tUQ9lWjXWGGX44AZU9AA7A',
+    ]) {
+      expect(QRCode.create(text, { errorCorrectionLevel: 'M' }).version, text).toBe(4);
+      expect(qrMatrix(text).version, text).toBe(4);
+    }
+  });
+
+  it('segments any text into pieces that join back to it, in no more bits than qrcode’s segmentation (2,000 texts)', () => {
+    const alphabet = Array.from('0123456789ABCDEFXYZabcxyz $%*+-./:#?=&_éß€😀');
+    const headers: Record<string, number> = { Numeric: 14, Alphanumeric: 13, Byte: 12 };
+    const bitsOf = (segments: { mode: { id: string }; getBitsLength(): number }[]) =>
+      segments.reduce((sum, s) => sum + headers[s.mode.id]! + s.getBitsLength(), 0);
+    for (let i = 0; i < 2000; i++) {
+      const length = 1 + (crypto.getRandomValues(new Uint8Array(1))[0]! % 90);
+      const picks = crypto.getRandomValues(new Uint8Array(length));
+      // runs make mode switches worth it: repeat a class of characters for a while
+      let text = '';
+      for (const p of picks) text += alphabet[(p % 7 === 0 ? p : (text.length % 11) * 3 + (p % 3)) % alphabet.length];
+      const segments = qrSegments(text);
+      const joined = segments.map((s) => (typeof s.data === 'string' ? s.data : new TextDecoder().decode(s.data as Uint8Array))).join('');
+      expect(joined).toBe(text);
+      const ours = bitsOf(QRCode.create(segments, { errorCorrectionLevel: 'L' }).segments as never);
+      const theirs = bitsOf(QRCode.create(text, { errorCorrectionLevel: 'L' }).segments as never);
+      expect(ours, text).toBeLessThanOrEqual(theirs);
     }
   });
 
