@@ -1,6 +1,6 @@
 // Shared bench plumbing: machine description, fresh databases, a real HTTP server, statistics.
 import { cpus, totalmem } from 'node:os';
-import { serve } from '@hono/node-server';
+import { serveNode } from '../src/node/http-server.ts';
 import type { AddressInfo } from 'node:net';
 import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
@@ -70,7 +70,7 @@ export async function serveApp(database: OpenDatabase) {
     pseudonymSecret: PSEUDONYM_SECRET,
     pingDatabase: async () => void (await database.db.execute(sql`select 1`)),
   });
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', overrideGlobalObjects: false });
+  const server = serveNode({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((r) => server.once('listening', () => r()));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
 }

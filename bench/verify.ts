@@ -7,7 +7,8 @@ import { createPublicKey, verify as verifySignature, type KeyObject } from 'node
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
+import { serveNode } from '../src/node/http-server.ts';
+import { createNodeEd25519 } from '../src/node/ed25519.ts';
 import { eq, sql } from 'drizzle-orm';
 import { diplomas } from '../db/schema.ts';
 import { bootstrapRegister } from '../db/bootstrap.ts';
@@ -50,8 +51,10 @@ async function listening(server: Server): Promise<Listening> {
 }
 
 /** serveApp (support.ts) plus the signing key: the status lists and the verifier need it. */
-function serveRegister(database: OpenDatabase, key: SigningKeyPair): Promise<Listening> {
+async function serveRegister(database: OpenDatabase, key: SigningKeyPair): Promise<Listening> {
   const app = createApp({
+    registerChanges: await database.changes(),
+    ed25519: createNodeEd25519(),
     db: database.db,
     config: loadConfig({ LOG_LEVEL: 'silent', PUBLIC_BASE_URL }),
     clock: systemClock,
@@ -60,7 +63,7 @@ function serveRegister(database: OpenDatabase, key: SigningKeyPair): Promise<Lis
     pingDatabase: async () => void (await database.db.execute(sql`select 1`)),
     signingKeys: new Map([[key.kid, key]]),
   });
-  return listening(serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', overrideGlobalObjects: false }) as Server);
+  return listening(serveNode({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server);
 }
 
 /** The floor: read the body, JSON.parse it, verify the token's Ed25519 signature, answer. */
@@ -207,6 +210,7 @@ export async function run(): Promise<BenchSection> {
     columns: ['what', `req/s (${CONCURRENCY} in flight, closed loop)`, '% of baseline', 'server CPU µs per request', `p50 at ${FIXED_RATE}/s (ms)`, `p99 at ${FIXED_RATE}/s (ms)`, `late / failed at ${FIXED_RATE}/s`],
     rows,
     notes: [
+      'The service is served as `npm start` serves it: src/node/http-server.ts, node:crypto Ed25519 (src/node/ed25519.ts), the register change feed (on PGlite what a verification read is kept until the register announces a change, migration 0008; PostgreSQL is read every time), V8 semi-space 32 MB (the bench script passes the same flag; the baseline runs in this process too). Every verification still writes its "who looked" event before it answers (events that arrive together share one statement).',
       `The same genuine extract every time (Ed25519 vc+jwt, ${PUBLIC_BASE_URL} status lists, all six checks passing; checked once by hand before each load), or ${DISTINCT_EXTRACTS} extracts of different diplomas in turn (each checked by hand), so that concurrent verifications do not all ask the database for the same rows. The QR entrance also looks the extract up by number, hashes the secret and writes a verification event per request.`,
       'Server CPU per request: the CPU time of the process that serves (PGlite runs inside it; a PostgreSQL server does not), over the closed loop and its warm-up, divided by the answers. It is steadier than req/s when other work shares the machine.',
       `Load from a forked child process (bench/load-generator.ts, node:http keep-alive agent), so client CPU does not share the server's event loop — but it shares the machine's cores with the server (and PostgreSQL). Closed loop: ${CONCURRENCY} clients for ${DURATION_MS / 1000} s after ${WARMUP_MS / 1000} s warm-up. Fixed rate: ${FIXED_RATE} requests/s for ${DURATION_MS / 1000} s scheduled by the clock (open loop); latency runs from the scheduled moment to the whole answer, a failed request counts as infinitely slow and the generator gives up 2 s after the last send; "late" = sent > 5 ms after its moment.`,

@@ -10,6 +10,8 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import * as schema from './schema.ts';
 import type { Database } from '../src/database.ts';
+import type { RegisterChangeFeed } from '../src/verifier/register-changes.ts';
+import { listenOnPglite, listenOnPostgres, type ListeningFeed } from './register-changes.ts';
 
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -22,6 +24,11 @@ export interface OpenDatabase {
   close(): Promise<void>;
   /** the embedded engine, for tests that snapshot a prepared database */
   pglite?: PGlite;
+  /**
+   * The register's change announcements (after migrate(): the triggers come with migration 0008),
+   * one listener per database, stopped by close().
+   */
+  changes(): Promise<RegisterChangeFeed>;
 }
 
 export type DatabaseTarget =
@@ -32,24 +39,46 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
   if (target.kind === 'postgres') {
     const client = postgres(target.url, { max: target.max ?? 10, onnotice: () => {} });
     const db = drizzlePostgres(client, { schema }) as unknown as Database;
+    const changes = once(() => listenOnPostgres(client));
     return {
       db,
       kind: 'postgres',
       where: redactUrl(target.url),
       migrate: () => migratePostgres(db as never, { migrationsFolder }),
-      close: () => client.end({ timeout: 5 }),
+      changes: async () => (await changes.get()).feed,
+      close: async () => {
+        await changes.stop();
+        await client.end({ timeout: 5 });
+      },
     };
   }
   if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
   const client = await PGlite.create({ dataDir: target.dataDir, loadDataDir: target.loadDataDir });
   const db = drizzlePglite(client, { schema }) as unknown as Database;
+  const changes = once(() => listenOnPglite(client));
   return {
     db,
     kind: 'pglite',
     where: target.dataDir ? `PGlite at ${target.dataDir}` : 'PGlite in memory',
     migrate: () => migratePglite(db as never, { migrationsFolder }),
-    close: () => client.close(),
+    changes: async () => (await changes.get()).feed,
+    close: async () => {
+      await changes.stop();
+      await client.close();
+    },
     pglite: client,
+  };
+}
+
+/** The listener is started by the first caller and shared. */
+function once(start: () => Promise<ListeningFeed>) {
+  let started: Promise<ListeningFeed> | undefined;
+  return {
+    get: () => (started ??= start()),
+    stop: async () => {
+      const feed = await started?.catch(() => undefined);
+      await feed?.stop().catch(() => {});
+    },
   };
 }
 

@@ -18,11 +18,13 @@ import { createVerifier } from './verifier/verifier-service.ts';
 import { PAGE_UPLOAD_PATH, UPLOAD_FORM_OVERHEAD, verifierPages } from './verifier/pages.tsx';
 import { portalRoutes } from './portal/routes.tsx';
 import { notFoundPage, prefersHtml } from './web/not-found.tsx';
+import { forgetKeysOnChange } from './signing-keys/key-registry.ts';
 
 export const API_VERSION = '0.1.0';
 
 export function createApp(deps: AppDeps) {
   const app = createRouter();
+  if (deps.registerChanges) forgetKeysOnChange(deps.registerChanges);
 
   app.use('*', requestContext(deps));
   app.use('*', accessLog());

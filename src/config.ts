@@ -12,6 +12,8 @@ const configSchema = z
       .optional(),
     PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
     KEYS_DIR: z.string().min(1).default('keys'),
+    /** a PEM file with the seal certificates used before the current one (after a renewal), read once at start */
+    SEAL_PREVIOUS_CERTS: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
     /** bytes accepted in a JSON request body */
     BODY_LIMIT: z.coerce.number().int().positive().default(1024 * 1024),
@@ -39,6 +41,7 @@ const configSchema = z
       databaseUrl: env.DATABASE_URL,
       pgliteDataDir: env.PGLITE_DATA_DIR,
       keysDir: env.KEYS_DIR,
+      sealPreviousCertsFile: env.SEAL_PREVIOUS_CERTS,
       logLevel: env.LOG_LEVEL,
       bodyLimit: env.BODY_LIMIT,
       bulkBodyLimit: env.BULK_BODY_LIMIT,

@@ -6,6 +6,8 @@ import type { MiddlewareHandler } from 'hono';
 import type { SigningKeyPair } from './signing-keys/signing-key.ts';
 import type { SealKey } from './documents/pdf-seal.ts';
 import type { PreparedAssets } from './documents/extract-pdf.ts';
+import type { RegisterChangeFeed } from './verifier/register-changes.ts';
+import type { Ed25519Verifier } from './credentials/ed25519.ts';
 
 /** Everything the app needs from outside. No globals: each entry point and each test builds these. */
 export interface AppDeps {
@@ -20,9 +22,21 @@ export interface AppDeps {
   /** private signing keys this process holds, by kid (status lists and extracts need the active one) */
   signingKeys?: ReadonlyMap<string, SigningKeyPair>;
   /** what rendering and sealing extracts needs; without it extracts answer 503 */
-  documents?: { seal: SealKey; assets: PreparedAssets };
+  documents?: {
+    seal: SealKey;
+    assets: PreparedAssets;
+    /** DER of earlier seal certificates (SEAL_PREVIOUS_CERTS): PDFs sealed before a renewal still verify */
+    previousSealCertificates?: readonly Uint8Array[];
+  };
   /** the OpenID provider graduates log in with (issuer, client id/secret); without it login answers 503 */
   oidc?: { issuer: string; clientId: string; clientSecret?: string };
+  /**
+   * the register's change announcements (db/register-changes.ts): with them the verifier keeps what
+   * it read until the next change; without them (Workers) it reads the register every time
+   */
+  registerChanges?: RegisterChangeFeed;
+  /** Ed25519 verification where the platform has a faster one than Web Crypto (Node: src/node/ed25519.ts) */
+  ed25519?: Ed25519Verifier;
   /** serves /static/* where the platform does not (Node); Workers serve public/ as assets */
   staticAssets?: MiddlewareHandler;
 }

@@ -1,6 +1,5 @@
 // Node entry (npm start): PGlite in .data/ by default, PostgreSQL when DATABASE_URL is set.
 // On first start it creates dev keys, migrates, seeds the demo register and prints where to go.
-import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { asc, sql } from 'drizzle-orm';
 import { holders } from '../db/schema.ts';
@@ -11,12 +10,16 @@ import { systemClock } from './clock.ts';
 import { openDatabase } from '../db/open.ts';
 import { bootstrapRegister } from '../db/bootstrap.ts';
 import { ensureDevKeys } from '../keys/dev-keys.ts';
-import { loadDocumentAssets, loadSealKey } from '../keys/document-assets.ts';
+import { loadDocumentAssets, loadPreviousSealCertificates, loadSealKey } from '../keys/document-assets.ts';
+import { serveNode } from './node/http-server.ts';
+import { createNodeEd25519 } from './node/ed25519.ts';
 
 async function main() {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
   const keys = await ensureDevKeys(config.keysDir);
+  // read before the database opens: a bad file stops the start with a ConfigError, never silently
+  const previousSealCertificates = config.sealPreviousCertsFile ? loadPreviousSealCertificates(config.sealPreviousCertsFile) : undefined;
   const database = await openDatabase(
     config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.pgliteDataDir },
   );
@@ -42,13 +45,15 @@ async function main() {
     pseudonymSecret: config.pseudonymSecret ?? keys.pseudonymSecret,
     pingDatabase: async () => void (await database.db.execute(sql`select 1`)),
     staticAssets: serveStatic({ root: './public' }),
+    registerChanges: await database.changes(),
+    ed25519: createNodeEd25519(),
     signingKeys: new Map(keys.signingKeys.map((k) => [k.kid, k])),
-    documents: { seal: await loadSealKey(keys.seal), assets: await loadDocumentAssets() },
+    documents: { seal: await loadSealKey(keys.seal), assets: await loadDocumentAssets(), ...(previousSealCertificates ? { previousSealCertificates } : {}) },
   });
 
-  // overrideGlobalObjects off: its lightweight Response drops headers that middleware sets after
-  // the handler (secure headers vanished from HTML pages with it on)
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0', overrideGlobalObjects: false }, () => {
+  // the message only: what fails here is the connection, and a message names no person
+  const onError = (error: unknown) => logger.warn('http.connection_failed', { error: error instanceof Error ? error.message : String(error) });
+  const server = serveNode({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0', onError }, () => {
     const base = config.publicBaseUrl;
     const lines = [
       '',

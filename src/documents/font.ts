@@ -9,7 +9,7 @@
 // raw bytes; only a document with other characters pays for a subset of its own (see FontEmbedding).
 // No kerning or shaping: the caller NFC-normalises, and text is laid out glyph by glyph.
 import { PDFObject, PDFStream, PDFString, type PDFContext, type PDFDict, type PDFRef } from 'pdf-lib';
-import { concatBytes } from '../lib/bytes.ts';
+import { concatBytes, latin1 } from '../lib/bytes.ts';
 
 export class FontError extends Error {
   readonly code: string;
@@ -59,8 +59,8 @@ export async function prepareFont(bytes: Uint8Array, embedding: FontEmbedding = 
 
 /**
  * zlib (RFC 1950) compression, as FlateDecode wants it; native in Node and workerd (pdf-lib's own
- * is JS). Written to and read from the stream directly: wrapping it in a Blob and a Response
- * costs more main-thread time than compressing a few kilobytes.
+ * is JS). Written to and read from the stream directly, without wrapping it in a Blob and a
+ * Response (which cost more main-thread time in bench/extract-profile.ts when this was written).
  */
 export async function deflate(bytes: Uint8Array): Promise<Uint8Array> {
   const stream = new CompressionStream('deflate');
@@ -103,9 +103,7 @@ export class BytesStream extends PDFStream {
     return this.contents.length;
   }
   override getContentsString(): string {
-    let s = '';
-    for (const b of this.contents) s += String.fromCharCode(b);
-    return s;
+    return latin1(this.contents, 0, this.contents.length);
   }
   override copyBytesInto(buffer: Uint8Array, offset: number): number {
     this.updateDict();
@@ -652,7 +650,7 @@ class PreserializedObject extends PDFObject {
     return this; // immutable
   }
   override toString(): string {
-    return String.fromCharCode(...this.bytes);
+    return latin1(this.bytes, 0, this.bytes.length);
   }
   override sizeInBytes(): number {
     return this.bytes.length;

@@ -3,7 +3,7 @@
 // the feed's corrections and annulments revoke them.
 import { eq, sql } from 'drizzle-orm';
 import { diplomas, holders, institutions, programmes } from '../../db/schema.ts';
-import type { Database, Tx } from '../database.ts';
+import { rowsOf, type Database, type Tx } from '../database.ts';
 import { AppError } from '../errors.ts';
 import { base64url, sha256Hex } from '../lib/bytes.ts';
 import { activeKid } from '../signing-keys/key-registry.ts';
@@ -14,7 +14,7 @@ import { signCredential } from '../credentials/vc-jwt.ts';
 import { buildExtractDocument, type PreparedAssets } from '../documents/extract-pdf.ts';
 import { sealPdfDocument, type SealKey } from '../documents/pdf-seal.ts';
 import { generateExtractNumber, formatExtractNumber } from './extract-number.ts';
-import { claimStatusSlots, rowsOf, type StatusSlot } from './status-store.ts';
+import { claimStatusSlots, type StatusSlot } from './status-store.ts';
 import { statusListUrl } from './status-publisher.ts';
 import { isUniqueViolation } from '../lib/db-errors.ts';
 
@@ -39,8 +39,8 @@ export interface IssuedExtract {
 }
 
 // Prepared once per database handle (a prepared statement belongs to the handle it was made on):
-// every extract and every portal diploma page reads this, and drizzle's building of a four-table
-// selection costs more than PostgreSQL takes to answer it. Only the columns an extract prints
+// every extract and every portal diploma page reads this, and prepared it skips drizzle's building
+// of a four-table selection on every read. Only the columns an extract prints
 // (and the owner check needs): each further column is parsed and mapped on every read.
 const prepareViewQuery = (db: Tx) =>
   db

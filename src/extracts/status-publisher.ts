@@ -24,8 +24,9 @@ export interface SignedStatusList {
 
 export type StatusListPublisher = ReturnType<typeof createStatusListPublisher>;
 
-// The version is read on every call (each verification reads two lists), so a change to a list is
-// served at once; prepared once per database handle, it skips drizzle's query building.
+// GET /status/:id reads the version on every call, so a change to a list is served at once;
+// prepared once per database handle, it skips drizzle's query building. (Verifications read list
+// versions with their register facts, verifier/sources.ts, and call signedVersion.)
 const prepareVersionQuery = (db: Database) =>
   db
     .select({ purpose: statusLists.purpose, version: statusLists.version, updatedAt: statusLists.updatedAt })

@@ -6,7 +6,7 @@
 // random indexes stay cheap to find and every list keeps a large crowd to hide a credential in.
 import { desc, eq, sql, type SQL } from 'drizzle-orm';
 import { statusLists } from '../../db/schema.ts';
-import type { Tx } from '../database.ts';
+import { rowsOf, type Tx } from '../database.ts';
 import { STATUS_LIST_SIZE, type StatusPurpose } from '../credentials/status-list.ts';
 
 export const statusListId = (purpose: StatusPurpose, sequence: number) => `${purpose}-${sequence}`;
@@ -102,7 +102,7 @@ async function claimSlots(db: Tx, count: number, now: Date): Promise<StatusSlots
   for (let round = 0; ; round++) {
     const wanted = PURPOSES.filter((p) => !found[p].length);
     if (!wanted.length) return found.revocation.map((revocation, i) => ({ revocation, suspension: found.suspension[i]! }));
-    if (round > MAX_ROUNDS) throw new Error(`no open ${wanted.join(' or ')} status list after ${MAX_ROUNDS} rounds`);
+    if (round >= MAX_ROUNDS) throw new Error(`no open ${wanted.join(' or ')} status list after ${MAX_ROUNDS} rounds`);
     const claims = [];
     for (const purpose of wanted) {
       let list = open.get(purpose);
@@ -183,14 +183,9 @@ function randomIndexes(n: number): number[] {
   return Array.from(crypto.getRandomValues(new Uint32Array(n)), (r) => r % STATUS_LIST_SIZE);
 }
 
-/** a PostgreSQL array literal of plain words or numbers (no quoting needed), sent as one parameter */
-function pgArray(values: readonly (string | number)[]): string {
+/** a PostgreSQL array literal of numbers, sent as one parameter */
+function pgArray(values: readonly number[]): string {
   return `{${values.join(',')}}`;
-}
-
-/** the rows of a raw query, whichever driver ran it (postgres.js: an array; PGlite: `{ rows }`) */
-export function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 export async function setStatusBit(db: Tx, slot: StatusSlot, value: boolean, at: Date): Promise<void> {
@@ -203,14 +198,5 @@ export async function setStatusBit(db: Tx, slot: StatusSlot, value: boolean, at:
 
 export async function readStatusList(db: Tx, id: string) {
   const [row] = await db.select().from(statusLists).where(eq(statusLists.id, id));
-  return row;
-}
-
-/** A list's purpose, version and time of change, without its bits (the publisher's cache key). */
-export async function readStatusListVersion(db: Tx, id: string) {
-  const [row] = await db
-    .select({ purpose: statusLists.purpose, version: statusLists.version, updatedAt: statusLists.updatedAt })
-    .from(statusLists)
-    .where(eq(statusLists.id, id));
   return row;
 }

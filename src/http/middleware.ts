@@ -14,7 +14,12 @@ export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
     c.set('deps', deps);
     c.set('requestId', requestId);
     await next();
-    c.header('X-Request-Id', requestId);
+    // set on the answer itself: c.header() on a finished answer copies the whole Response
+    try {
+      c.res.headers.set('X-Request-Id', requestId);
+    } catch {
+      c.header('X-Request-Id', requestId); // a Response with immutable headers
+    }
   };
 }
 
@@ -50,15 +55,21 @@ export function limitBodies(limitFor: (path: string) => number | 'route'): Middl
     if (!l) limiters.set(maxSize, (l = bodyLimit({ maxSize, onError: (c) => problemResponse(c, problems.payloadTooLarge(maxSize)) })));
     return l;
   };
-  return (c, next) => {
+  return async (c, next) => {
     // hono's bodyLimit rebuilds the Request around a counting stream, which undici refuses for a
     // bodiless GET/DELETE: nothing to limit there. A POST/PUT/PATCH is always limited (HTTP/2 and
     // Workers requests may stream a body without either header).
+    // Only headers are read here: asking for the body would make the Node server (node/http-server.ts)
+    // build a stream around a body it already holds.
     const length = c.req.header('content-length');
-    const bodiless = c.req.raw.body === null || length === '0' || (!length && !c.req.header('transfer-encoding') && !['POST', 'PUT', 'PATCH'].includes(c.req.method));
+    const bodiless = length === '0' || (!length && !c.req.header('transfer-encoding') && !['POST', 'PUT', 'PATCH'].includes(c.req.method));
     if (bodiless) return next();
     const limit = limitFor(c.req.path);
-    return limit === 'route' ? next() : limiter(limit)(c, next);
+    if (limit === 'route') return next();
+    // an announced length is judged by itself; hono's bodyLimit (which first asks for the body)
+    // counts the bytes of a body that comes without one
+    if (length && /^\d+$/.test(length)) return Number(length) > limit ? problemResponse(c, problems.payloadTooLarge(limit)) : next();
+    return limiter(limit)(c, next);
   };
 }
 

@@ -2,13 +2,25 @@
 // per isolate; a shared store (a Durable Object) would make it global — noted for the Workers entry.
 import type { Clock } from '../clock.ts';
 
+export type Taken = { ok: true; refund(): void } | { ok: false; retryAfterSeconds: number };
+
 export interface RateLimiter {
-  /** counts one attempt for `key`; `ok` is false once the window's limit is used up */
-  take(key: string): { ok: true } | { ok: false; retryAfterSeconds: number };
+  /**
+   * Counts one attempt for `key`; `ok` is false once the window's limit is used up. A limit on
+   * failures only gives the attempt back with refund() once it succeeded: counting first and
+   * refunding after, rather than checking first and counting after, keeps concurrent attempts
+   * from all passing before any of them is counted. A refund after the window ended changes nothing.
+   */
+  take(key: string): Taken;
+}
+
+interface Window {
+  start: number;
+  count: number;
 }
 
 export function createRateLimiter(opts: { limit: number; windowMs: number; clock: Clock; maxKeys?: number }): RateLimiter {
-  const windows = new Map<string, { start: number; count: number }>();
+  const windows = new Map<string, Window>();
   const maxKeys = opts.maxKeys ?? 100_000;
   return {
     take(key) {
@@ -19,9 +31,20 @@ export function createRateLimiter(opts: { limit: number; windowMs: number; clock
         w = { start: now, count: 0 };
         windows.set(key, w);
       }
+      // a refused attempt does no work and is not counted: refunds then leave exactly the rest
+      if (w.count >= opts.limit) return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((w.start + opts.windowMs - now) / 1000)) };
       w.count++;
-      if (w.count <= opts.limit) return { ok: true };
-      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((w.start + opts.windowMs - now) / 1000)) };
+      const window = w;
+      let refunded = false;
+      return {
+        ok: true,
+        refund() {
+          if (refunded || windows.get(key) !== window) return;
+          refunded = true;
+          // a key whose attempts were all given back holds no memory
+          if (--window.count === 0) windows.delete(key);
+        },
+      };
     },
   };
 }

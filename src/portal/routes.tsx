@@ -5,6 +5,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { AppDeps, AppEnv } from '../deps.ts';
 import { diplomas, extracts, holders, institutions, programmes, verificationEvents } from '../../db/schema.ts';
 import { AppError } from '../errors.ts';
+import type { Tx } from '../database.ts';
 import { Layout } from '../web/layout.tsx';
 import { pickLang, type Lang } from '../web/lang.ts';
 import { beginLogin, completeLogin, OidcError, type OidcClientConfig } from '../auth/oidc-client.ts';
@@ -71,6 +72,20 @@ function errorPage(c: Context<PortalEnv>, status: 400 | 403 | 404 | 409 | 503, m
       <p><a href="/portal">{t.back}</a></p>
     </PortalPage>,
   );
+}
+
+const isId = (id: string) => /^[0-9a-f-]{36}$/.test(id);
+
+/** The holder's extracts, newest first; with `extractId`, only that one if it is theirs. */
+function holderExtracts(db: Tx, subjectId: string, extractId?: string) {
+  return db
+    .select({ id: extracts.id, number: extracts.number, issuedAt: extracts.issuedAt, lang: extracts.lang, state: extracts.state, programmeNl: programmes.nameNl, programmeEn: programmes.nameEn })
+    .from(extracts)
+    .innerJoin(diplomas, eq(diplomas.id, extracts.diplomaId))
+    .innerJoin(holders, eq(holders.id, diplomas.holderId))
+    .innerJoin(programmes, eq(programmes.id, diplomas.programmeId))
+    .where(extractId ? and(eq(holders.subjectId, subjectId), eq(extracts.id, extractId)) : eq(holders.subjectId, subjectId))
+    .orderBy(desc(extracts.issuedAt));
 }
 
 export function portalRoutes() {
@@ -155,14 +170,7 @@ export function portalRoutes() {
       .innerJoin(institutions, eq(institutions.id, diplomas.institutionId))
       .where(eq(holders.subjectId, session.subjectId))
       .orderBy(desc(diplomas.awardDate));
-    const myExtracts = await db
-      .select({ id: extracts.id, number: extracts.number, issuedAt: extracts.issuedAt, lang: extracts.lang, state: extracts.state, programmeNl: programmes.nameNl, programmeEn: programmes.nameEn })
-      .from(extracts)
-      .innerJoin(diplomas, eq(diplomas.id, extracts.diplomaId))
-      .innerJoin(holders, eq(holders.id, diplomas.holderId))
-      .innerJoin(programmes, eq(programmes.id, diplomas.programmeId))
-      .where(eq(holders.subjectId, session.subjectId))
-      .orderBy(desc(extracts.issuedAt));
+    const myExtracts = await holderExtracts(db, session.subjectId);
     const looked = await db
       .select({ at: verificationEvents.at, entrance: verificationEvents.entrance, number: extracts.number })
       .from(verificationEvents)
@@ -248,7 +256,7 @@ export function portalRoutes() {
     const { lang, session } = { lang: c.get('lang'), session: c.get('session') };
     const t = portalTexts[lang];
     const id = c.req.param('id');
-    if (!/^[0-9a-f-]{36}$/.test(id)) return errorPage(c, 404, t.errors.notFound);
+    if (!isId(id)) return errorPage(c, 404, t.errors.notFound);
     const view = await loadDiplomaView(db, id);
     if (!view || view.holder.subjectId !== session.subjectId) return errorPage(c, 404, t.errors.notFound);
     const { diploma: d, programme: p, institution: i } = view;
@@ -303,7 +311,7 @@ export function portalRoutes() {
     const issuer = extractIssuer(deps);
     if (!issuer) return errorPage(c, 503, t.errors.unavailable);
     const id = c.req.param('id');
-    if (!/^[0-9a-f-]{36}$/.test(id)) return errorPage(c, 404, t.errors.notFound);
+    if (!isId(id)) return errorPage(c, 404, t.errors.notFound);
     try {
       const extract = await issueExtract(deps.db, issuer, { diplomaId: id, lang, issuedBy: 'holder', holderSubjectId: c.get('session').subjectId, now: deps.clock.now(), requestId: c.get('requestId') });
       return new Response(extract.pdf as Uint8Array<ArrayBuffer>, {
@@ -327,14 +335,8 @@ export function portalRoutes() {
     const { lang, session } = { lang: c.get('lang'), session: c.get('session') };
     const t = portalTexts[lang];
     const id = c.req.param('id');
-    if (!/^[0-9a-f-]{36}$/.test(id)) return errorPage(c, 404, t.errors.notFound);
-    const [e] = await db
-      .select({ number: extracts.number, issuedAt: extracts.issuedAt, lang: extracts.lang, state: extracts.state, programmeNl: programmes.nameNl, programmeEn: programmes.nameEn })
-      .from(extracts)
-      .innerJoin(diplomas, eq(diplomas.id, extracts.diplomaId))
-      .innerJoin(holders, eq(holders.id, diplomas.holderId))
-      .innerJoin(programmes, eq(programmes.id, diplomas.programmeId))
-      .where(and(eq(extracts.id, id), eq(holders.subjectId, session.subjectId)));
+    if (!isId(id)) return errorPage(c, 404, t.errors.notFound);
+    const [e] = await holderExtracts(db, session.subjectId, id);
     if (!e) return errorPage(c, 404, t.errors.notFound);
     if (e.state !== 'active') return errorPage(c, 409, t.errors.notActive);
     const number = formatExtractNumber(e.number);
@@ -361,7 +363,7 @@ export function portalRoutes() {
     const deps = c.get('deps');
     const t = portalTexts[c.get('lang')];
     const id = c.req.param('id');
-    if (!/^[0-9a-f-]{36}$/.test(id)) return errorPage(c, 404, t.errors.notFound);
+    if (!isId(id)) return errorPage(c, 404, t.errors.notFound);
     try {
       await withdrawExtract(deps.db, { extractId: id, holderSubjectId: c.get('session').subjectId, now: deps.clock.now(), requestId: c.get('requestId') });
     } catch (err) {

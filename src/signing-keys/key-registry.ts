@@ -5,6 +5,7 @@ import { signingKeys } from '../../db/schema.ts';
 import type { Tx } from '../database.ts';
 import type { PublicSigningJwk } from './signing-key.ts';
 import { recordAudit } from '../audit/audit.ts';
+import type { RegisterChangeFeed } from '../verifier/register-changes.ts';
 
 export type KeyStatus = 'active' | 'retired' | 'compromised';
 
@@ -21,8 +22,9 @@ export interface RegisteredKey {
 // Every verification, every signed status list and every extract reads the keys, so they are
 // cached per database handle. activateKey and markCompromised drop the cache in this process at
 // once; a change made elsewhere (keys:rotate or keys:compromise from a shell, another instance) is
-// seen within KEYS_CACHE_TTL_MS. So a key marked compromised from outside is still trusted (and
-// may still sign) for at most that long: keep it short.
+// seen when the register announces it (forgetKeysOnChange), and without announcements within
+// KEYS_CACHE_TTL_MS. So a key marked compromised from outside is still trusted (and may still
+// sign) for at most that long: keep it short.
 export const KEYS_CACHE_TTL_MS = 10_000;
 
 interface CachedKeys {
@@ -69,6 +71,18 @@ async function readKeys(db: Tx): Promise<readonly RegisteredKey[]> {
     } satisfies RegisteredKey),
   );
 }
+
+/**
+ * Where the register announces its changes (verifier/register-changes.ts), a key changed from
+ * outside (a shell, another instance) counts at once, not within KEYS_CACHE_TTL_MS.
+ */
+export function forgetKeysOnChange(feed: RegisterChangeFeed): void {
+  if (watchedFeeds.has(feed)) return;
+  watchedFeeds.add(feed);
+  feed.subscribe((table) => (table === undefined || table === 'signing_keys') && keysChanged());
+}
+
+const watchedFeeds = new WeakSet<RegisterChangeFeed>();
 
 function keysChanged(): void {
   generation++;

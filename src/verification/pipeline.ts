@@ -12,7 +12,9 @@ import {
   verifyCredentialJwt,
   type CredentialErrorCode,
   type CredentialJwtParts,
+  type VerifyCredentialOptions,
 } from '../credentials/vc-jwt.ts';
+import type { Ed25519Verifier } from '../credentials/ed25519.ts';
 import type { StatusPurpose } from '../credentials/status-list.ts';
 import { deriveVerdict, type Check, type CheckCode, type CheckId, type CheckStatus, type Verdict } from './checks.ts';
 import { findShapeViolation } from './credential-shape.ts';
@@ -55,6 +57,8 @@ export interface VerifyOptions {
   now: Date;
   /** clock skew tolerance in seconds; default 300 (DESIGN §4) */
   skewSeconds?: number;
+  /** how Ed25519 signatures are checked (credentials/ed25519.ts); Web Crypto by default */
+  ed25519?: Ed25519Verifier;
 }
 
 export interface VerificationResult {
@@ -88,7 +92,8 @@ export async function verifyCredential(jwt: string, sources: VerificationSources
   );
   const key = keys && typeof header.kid === 'string' ? findKey(keys, header.kid) : undefined;
 
-  const signature = await checkSignature(format.decoded, keys, key, { now: opts.now, skewSeconds });
+  const timing = { now: opts.now, skewSeconds, ...(opts.ed25519 ? { ed25519: opts.ed25519 } : {}) };
+  const signature = await checkSignature(format.decoded, keys, key, timing);
   const issuer = checkIssuer(signature.check, payload, keys, key, sources.expectedIssuerDid);
   const before = [format.check, signature.check, issuer];
 
@@ -96,7 +101,7 @@ export async function verifyCredential(jwt: string, sources: VerificationSources
   if (skip) return result([...before, ...skipped(['status', 'validity', 'register'], skip)]);
 
   const [status, register] = await Promise.all([
-    checkStatus(payload, sources, keys!, { now: opts.now, skewSeconds }),
+    checkStatus(payload, sources, keys!, timing),
     checkRegister(payload, sources),
   ]);
   const validity = checkValidity(payload, signature.timeError, opts.now, skewSeconds);
@@ -173,7 +178,7 @@ async function checkSignature(
   jws: CredentialJwtParts,
   keys: PublishedKeys | undefined,
   key: FoundKey | undefined,
-  opts: { now: Date; skewSeconds: number },
+  opts: VerifyCredentialOptions & { skewSeconds: number },
 ): Promise<{ check: Check; timeError?: TimeErrorCode }> {
   const { header } = jws;
   if (!(ACCEPTED_ALGS as readonly string[]).includes(header.alg)) {
@@ -234,7 +239,7 @@ async function checkStatus(
   payload: Record<string, unknown>,
   sources: VerificationSources,
   keys: PublishedKeys,
-  opts: { now: Date; skewSeconds: number },
+  opts: VerifyCredentialOptions & { skewSeconds: number },
 ): Promise<Check> {
   const entries = Array.isArray(payload.credentialStatus) ? payload.credentialStatus : [payload.credentialStatus];
   const states = await Promise.all(
@@ -253,7 +258,7 @@ async function purposeState(
   entries: unknown[],
   sources: VerificationSources,
   keys: PublishedKeys,
-  opts: { now: Date; skewSeconds: number },
+  opts: VerifyCredentialOptions & { skewSeconds: number },
 ): Promise<PurposeState> {
   const unknown = (reason: string): PurposeState => ({ purpose, state: 'unknown', reason });
   const matching = entries.filter(

@@ -84,6 +84,9 @@ export interface VerifierTexts {
     noFile: string;
     tooLarge: (megabytes: number) => string;
     uploadUnavailable: string;
+    /** a form posted from another website (Origin not ours): refused, nothing done */
+    foreignOriginTitle: string;
+    foreignOrigin: string;
   };
 }
 
@@ -201,6 +204,8 @@ export const verifierTexts: Record<'nl' | 'en', VerifierTexts> = {
       noFile: 'Kies een PDF-bestand om te uploaden.',
       tooLarge: (mb) => `Dit bestand is groter dan ${mb} MB. Een echt uittreksel is veel kleiner; upload het originele bestand.`,
       uploadUnavailable: 'Een PDF controleren kan op dit moment niet. Scan de QR-code of typ het nummer in.',
+      foreignOriginTitle: 'Formulier niet aangenomen',
+      foreignOrigin: 'Dit formulier is verstuurd vanaf een andere website dan het diplomaregister. Daarom is er niets mee gedaan. Open de controle op de website van het diplomaregister zelf en probeer het daar opnieuw.',
     },
   },
   en: {
@@ -297,6 +302,8 @@ export const verifierTexts: Record<'nl' | 'en', VerifierTexts> = {
       noFile: 'Choose a PDF file to upload.',
       tooLarge: (mb) => `This file is larger than ${mb} MB. A genuine extract is much smaller; upload the original file.`,
       uploadUnavailable: 'Checking a PDF is not possible right now. Scan the QR code or type the number instead.',
+      foreignOriginTitle: 'Form not accepted',
+      foreignOrigin: 'This form was sent from a website other than the diploma register, so nothing was done with it. Open the check on the diploma register’s own website and try again there.',
     },
   },
 };

@@ -1,7 +1,7 @@
 // The public verifier's pages (/v): scan the QR code, type the number + two letters, or upload the
 // PDF; the result screen; "report suspected forgery". Server-rendered and usable without script;
 // /static/verifier.js adds the camera, photo decoding and the QR landing's automatic check.
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../deps.ts';
 import { AppError } from '../errors.ts';
@@ -354,6 +354,32 @@ export function verifierPages(verifier: Verifier) {
     return { lang, t: verifierTexts[lang], deps: c.get('deps') };
   };
 
+  /**
+   * The forms post to their own site only. A browser names the site a form was sent from in
+   * Origin; one that is present and not ours is another site driving a visitor's browser (checks,
+   * uploads or reports under the visitor's address and rate limits), refused before anything is
+   * read, counted or stored. A request without Origin (curl, older clients) passes: it is no more
+   * than any client can send by itself. The JSON APIs are for other sites and are not checked.
+   */
+  const ownSiteOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
+    const origin = c.req.header('origin');
+    if (origin === undefined || origin === new URL(c.get('deps').config.publicBaseUrl).origin) return next();
+    const { lang, t } = page(c);
+    c.status(403);
+    c.header('Cache-Control', 'no-store');
+    // the body is never read: a client reusing this connection would hang
+    c.header('Connection', 'close');
+    return c.html(
+      <VerifierPage lang={lang} t={t} title={t.errors.foreignOriginTitle} path="/v">
+        <h1>{t.errors.foreignOriginTitle}</h1>
+        <p role="alert">{t.errors.foreignOrigin}</p>
+        <p>
+          <a href={`/v${langQuery(lang)}`}>{t.title}</a>
+        </p>
+      </VerifierPage>,
+    );
+  };
+
   const showResult = async (c: PageContext, held: HeldVerification, extra: { number?: string } = {}) => {
     const { lang, t, deps } = page(c);
     const now = deps.clock.now();
@@ -389,7 +415,7 @@ export function verifierPages(verifier: Verifier) {
     return c.html(<QrLandingPage lang={lang} t={t} number={formatExtractNumber(canonical)} />);
   });
 
-  router.post('/v/check', async (c) => {
+  router.post('/v/check', ownSiteOnly, async (c) => {
     const { t, deps } = page(c);
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const number = typeof form.number === 'string' ? form.number.trim().slice(0, 40) : '';
@@ -410,6 +436,7 @@ export function verifierPages(verifier: Verifier) {
 
   router.post(
     PAGE_UPLOAD_PATH,
+    ownSiteOnly,
     async (c, next) => {
       const { deps, t } = page(c);
       const limit = deps.config.uploadLimit;
@@ -441,7 +468,7 @@ export function verifierPages(verifier: Verifier) {
     },
   );
 
-  router.post('/v/report', async (c) => {
+  router.post('/v/report', ownSiteOnly, async (c) => {
     const { lang, t, deps } = page(c);
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const token = typeof form.token === 'string' ? form.token.slice(0, 100) : '';

@@ -75,7 +75,7 @@ const extractVerify = createRoute({
   tags: ['Verification'],
   summary: 'Verify an extract: its PDF, its number and QR secret, or its number and two letters of the surname',
   description:
-    'Three ways in, one pipeline and the same checks. **PDF** (multipart, part `file`, ≤ 5 MB): also checks the PDF seal and that the attached `credential.jwt` belongs to this very document (`binding`). **QR**: the code holds `/v/<number>#<secret>`; the page sends both. **Typed**: the number with the first two letters of the holder’s surname (with or without tussenvoegsel; case and accents do not matter). An unknown number, a wrong secret and wrong letters all get the same 404. The letters entrance is rate limited per client and per extract number (429 with Retry-After).',
+    'Three ways in, one pipeline and the same checks. **PDF** (multipart, part `file`, ≤ 5 MB): also checks the PDF seal and that the attached `credential.jwt` belongs to this very document (`binding`). **QR**: the code holds `/v/<number>#<secret>`; the page sends both. **Typed**: the number with the first two letters of the holder’s surname (with or without tussenvoegsel; case and accents do not matter). An unknown number, a wrong secret and wrong letters all get the same 404. The letters entrance is rate limited per client (every attempt) and per extract number (failed attempts only, so correct checks never lock a number); 429 with Retry-After.',
   middleware: [requireMediaType('application/json', 'multipart/form-data')] as const,
   request: {
     body: {

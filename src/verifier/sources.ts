@@ -11,6 +11,8 @@ import { buildJwks } from '../signing-keys/publication.ts';
 import type { StatusListPublisher, StatusListVersion } from '../extracts/status-publisher.ts';
 import type { PublishedKeys, RegisterEntry, VerificationSources } from '../verification/pipeline.ts';
 import { createCoalescingReader, createCoalescingWriter } from './coalescing-cache.ts';
+import { createRegisterCache } from './register-cache.ts';
+import type { RegisterChangeFeed } from './register-changes.ts';
 
 const successor = alias(diplomas, 'successor');
 
@@ -28,8 +30,11 @@ export interface ExtractByNumber {
 // and number entrances also read the extract and write a "who looked" line. Each is one prepared
 // statement per database handle (a prepared statement belongs to the handle it was made on) that
 // takes many keys, and verifications in flight at once share it (coalescing-cache.ts): every
-// answer still comes from a query that started after the verification asked.
-function registerReads(db: Database) {
+// answer still comes from a query that started after the verification asked. Where the register
+// announces its changes in step (register-changes.ts: PGlite), what was read is kept until the next
+// announcement (register-cache.ts), and most verifications ask the database nothing but to record
+// "who looked".
+function registerReads(db: Database, changes: RegisterChangeFeed | undefined) {
   const anyOf = (column: typeof statusLists.id | typeof extracts.credentialId | typeof extracts.number, keys: string) =>
     sql`${column} = any(${sql.placeholder(keys)})`;
 
@@ -87,20 +92,38 @@ function registerReads(db: Database) {
     return new Map<string, StatusListVersion | RegisterEntry>(rows.map((row) => (row.kind === 'list' ? [LIST + row.key, listVersion(row)] : [REGISTER + row.key, registerEntry(row)])));
   });
 
+  const numberReader = createCoalescingReader<string, ExtractByNumber>(async (numbers) => {
+    const rows = await extractsByNumber.execute({ numbers });
+    return new Map(rows.map(({ number, ...row }) => [number, row]));
+  });
+  const keptFacts = createRegisterCache<string, StatusListVersion | RegisterEntry>(changes);
+  const keptNumbers = createRegisterCache<string, ExtractByNumber>(changes);
+  const readFact = (key: string) => factReader.load(key);
+  const readNumber = (number: string) => numberReader.load(number);
+
   return {
-    statusListVersion: (id: string) => factReader.load(LIST + id) as Promise<StatusListVersion | undefined>,
-    registerEntry: (credentialId: string) => factReader.load(REGISTER + credentialId) as Promise<RegisterEntry | undefined>,
-    extractByNumber: createCoalescingReader<string, ExtractByNumber>(async (numbers) => {
-      const rows = await extractsByNumber.execute({ numbers });
-      return new Map(rows.map(({ number, ...row }) => [number, row]));
-    }),
+    statusListVersion: (id: string) => keptFacts.get(LIST + id, readFact) as Promise<StatusListVersion | undefined>,
+    registerEntry: (credentialId: string) => keptFacts.get(REGISTER + credentialId, readFact) as Promise<RegisterEntry | undefined>,
+    extractByNumber: (number: string) => keptNumbers.get(number, readNumber),
     recordVerification: createCoalescingWriter<VerificationEvent>(async (rows) => {
-      await (rows.length === 1 ? insertEvent.execute(rows[0]) : db.insert(verificationEvents).values(rows));
+      await (rows.length === 1 ? insertEvent.execute(rows[0]) : db.execute(insertVerificationEvents(rows)));
     }),
   };
 }
 
-type VerificationEvent = { extractId: string; at: Date; entrance: Entrance };
+export type VerificationEvent = { extractId: string; at: Date; entrance: Entrance };
+
+/**
+ * Several events as one statement with one JSON parameter: its text is the same for any number of
+ * rows, and building it costs next to nothing (drizzle's values() for 11 rows cost about as much as
+ * running them on PGlite). JSON, not array parameters: postgres.js sends arrays only to statements
+ * it has described first.
+ */
+export function insertVerificationEvents(rows: VerificationEvent[]): SQL {
+  return sql`insert into ${verificationEvents} (extract_id, at, entrance)
+    select extract_id, at, entrance from json_to_recordset(${JSON.stringify(rows.map((r) => ({ extract_id: r.extractId, at: r.at.toISOString(), entrance: r.entrance })))}::json)
+      as e(extract_id uuid, at timestamptz, entrance text)`;
+}
 
 const LIST = 'list:';
 const REGISTER = 'register:';
@@ -127,9 +150,9 @@ const registerEntry = (row: Fact): RegisterEntry => ({
 
 const readsByDatabase = new WeakMap<Database, ReturnType<typeof registerReads>>();
 
-function reads(db: Database) {
+function reads({ db, registerChanges }: AppDeps) {
   let r = readsByDatabase.get(db);
-  if (!r) readsByDatabase.set(db, (r = registerReads(db)));
+  if (!r) readsByDatabase.set(db, (r = registerReads(db, registerChanges)));
   return r;
 }
 
@@ -141,19 +164,19 @@ export function registerSources(deps: AppDeps, publisher: StatusListPublisher): 
     statusList: async (url) => {
       if (!url.startsWith(ownLists)) return undefined;
       const id = url.slice(ownLists.length);
-      const version = await reads(deps.db).statusListVersion(id);
+      const version = await reads(deps).statusListVersion(id);
       return version ? (await publisher.signedVersion(deps, id, version)).jwt : undefined;
     },
-    register: (credentialId) => reads(deps.db).registerEntry(credentialId),
+    register: (credentialId) => reads(deps).registerEntry(credentialId),
   };
 }
 
 /** The extract behind a typed or scanned number, with what the entrances compare against. */
 export function findExtractByNumber(deps: AppDeps, number: string): Promise<ExtractByNumber | undefined> {
-  return reads(deps.db).extractByNumber.load(number);
+  return reads(deps).extractByNumber(number);
 }
 
 /** One line in the holder's "who looked at my data": when and through which entrance, never who. */
 export function recordVerification(deps: AppDeps, extractId: string, entrance: Entrance): Promise<void> {
-  return reads(deps.db).recordVerification({ extractId, at: deps.clock.now(), entrance });
+  return reads(deps).recordVerification({ extractId, at: deps.clock.now(), entrance });
 }

@@ -3,7 +3,7 @@
 import type { AppDeps } from '../deps.ts';
 import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
-import { createRateLimiter } from '../http/rate-limit.ts';
+import { createRateLimiter, type RateLimiter } from '../http/rate-limit.ts';
 import { constantTimeEqual, sha256Hex } from '../lib/bytes.ts';
 import { parseExtractNumber } from '../extracts/extract-number.ts';
 import type { StatusListPublisher } from '../extracts/status-publisher.ts';
@@ -12,7 +12,12 @@ import { verifyPdfUpload } from '../verification/pdf-upload.ts';
 import { findExtractByNumber, recordVerification, registerSources } from './sources.ts';
 import { findExtractDocument } from './document-hash.ts';
 
+/** every attempt on the number + letters entrance counts against its client */
 export const LETTERS_LIMIT_PER_CLIENT = { limit: 30, windowMs: 10 * 60_000 };
+/**
+ * only failed attempts (unknown number or wrong letters: the one 404) count against the number,
+ * so an employer's repeated checks, or anyone who knows the number, cannot lock it for its holder
+ */
 export const LETTERS_LIMIT_PER_NUMBER = { limit: 10, windowMs: 60 * 60_000 };
 /** a PDF costs milliseconds to parse and may be held for a report: uploads are limited per client */
 export const UPLOAD_LIMIT_PER_CLIENT = { limit: 60, windowMs: 10 * 60_000 };
@@ -53,6 +58,15 @@ function lettersMatch(letters: string, holder: { prefix: string | null; familyNa
   return candidates.some((c) => c.length === 2 && constantTimeEqual(c, given));
 }
 
+/** One attempt counted against `key`, or TOO_MANY_ATTEMPTS (429) past the limit. */
+function take(limiter: RateLimiter, key: string): { refund(): void } {
+  const taken = limiter.take(key);
+  if (!taken.ok) throw tooMany(taken.retryAfterSeconds);
+  return taken;
+}
+
+const verifyOptions = (deps: AppDeps) => ({ now: deps.clock.now(), ...(deps.ed25519 ? { ed25519: deps.ed25519 } : {}) });
+
 export function createVerifier(publisher: StatusListPublisher, clock: Clock) {
   // limits live as long as this app instance
   const perClient = createRateLimiter({ ...LETTERS_LIMIT_PER_CLIENT, clock });
@@ -73,7 +87,7 @@ export function createVerifier(publisher: StatusListPublisher, clock: Clock) {
         extractId = entry?.extractId;
         return entry;
       };
-      const result = await verifyCredential(jwt, { ...sources, register }, { now: deps.clock.now() });
+      const result = await verifyCredential(jwt, { ...sources, register }, verifyOptions(deps));
       if (extractId) await recordVerification(deps, extractId, 'api');
       return result;
     },
@@ -84,34 +98,37 @@ export function createVerifier(publisher: StatusListPublisher, clock: Clock) {
      */
     async extract(deps: AppDeps, input: ExtractLookup, client: string): Promise<ExtractVerification> {
       const canonical = parseExtractNumber(input.number);
+      let refundNumber: (() => void) | undefined;
       if ('letters' in input) {
         // guessing numbers or letters is throttled per client and per number alike
-        for (const [limiter, key] of [[perClient, client], [perNumber, canonical ?? input.number]] as const) {
-          const taken = limiter.take(key);
-          if (!taken.ok) throw tooMany(taken.retryAfterSeconds);
-        }
+        take(perClient, client);
+        // The number's attempt is counted now and given back once the letters prove right: a
+        // number that exists and one that does not are counted alike until then, so the 429 says
+        // nothing about existence, and concurrent guesses cannot all slip in before one counts.
+        refundNumber = take(perNumber, canonical ?? input.number).refund;
       }
       const row = canonical ? await findExtractByNumber(deps, canonical) : undefined;
       const matches = 'secret' in input
         ? constantTimeEqual(await sha256Hex(input.secret), row?.secretHash ?? '0'.repeat(64))
         : lettersMatch(input.letters, row ?? { prefix: null, familyName: '' });
       if (!row || !matches || !row.jwt) throw extractNotFound();
+      refundNumber?.();
       const entrance = 'secret' in input ? 'qr' : 'number';
-      const result = await verifyCredential(row.jwt, registerSources(deps, publisher), { now: deps.clock.now() });
+      const result = await verifyCredential(row.jwt, registerSources(deps, publisher), verifyOptions(deps));
       await recordVerification(deps, row.id, entrance);
       return { result, extractId: row.id, entrance };
     },
 
     /** The PDF entrance: the same checks, plus the seal and the binding of file and credential. */
     async upload(deps: AppDeps, bytes: Uint8Array, client: string): Promise<{ result: VerificationResult; sha256: string; extractId?: string }> {
-      const taken = uploads.take(client);
-      if (!taken.ok) throw tooMany(taken.retryAfterSeconds);
+      take(uploads, client);
       // the seal certificate is public, but this process only knows it when it can seal itself
       if (!deps.documents) throw uploadUnavailable();
       let document: Awaited<ReturnType<typeof findExtractDocument>>;
       const result = await verifyPdfUpload(bytes, registerSources(deps, publisher), {
-        now: deps.clock.now(),
-        sealTrust: { certificates: [deps.documents.seal.certificateDer] },
+        ...verifyOptions(deps),
+        // the current seal certificate and, after a renewal, the earlier ones (SEAL_PREVIOUS_CERTS)
+        sealTrust: { certificates: [deps.documents.seal.certificateDer, ...(deps.documents.previousSealCertificates ?? [])] },
         documentHash: async (credentialId) => (document = await findExtractDocument(deps.db, credentialId))?.pdfSha256,
       });
       // "who looked" only for a credential our key signed (credentialId is set only then)
@@ -123,8 +140,7 @@ export function createVerifier(publisher: StatusListPublisher, clock: Clock) {
 
     /** "Report suspected forgery" is limited per client; throws TOO_MANY_ATTEMPTS (429) past it. */
     takeReport(client: string): void {
-      const taken = reports.take(client);
-      if (!taken.ok) throw tooMany(taken.retryAfterSeconds);
+      take(reports, client);
     },
   };
 }

@@ -6,10 +6,6 @@ export function Layout(props: { lang: 'nl' | 'en'; title: string; children: Chil
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        {/* Under Referrer-Policy no-referrer browsers send "Origin: null" with every form POST, which
-            the portal's CSRF check (rightly) refuses. same-origin (also the header's policy) sends
-            nothing to other sites and gives our own forms their real Origin. */}
-        <meta name="referrer" content="same-origin" />
         <title>{props.title}</title>
         <link rel="stylesheet" href="/static/site.css" />
         {(props.stylesheets ?? []).map((href) => (

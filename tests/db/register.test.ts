@@ -5,8 +5,8 @@ import { auditEvents, diplomas, holders, institutions, programmes } from '../../
 import { nlqfToEqf } from '../../src/domain/levels.ts';
 import { syntheticBsn } from '../../db/demo/generate.ts';
 import { describeEachDatabase } from '../support/databases.ts';
+import { rowsOf } from '../../src/database.ts';
 
-const rowsOf = <T>(result: unknown): T[] => ((result as { rows?: T[] }).rows ?? (result as T[]));
 
 describeEachDatabase('register schema and demo data', (getDb) => {
   it('has ≥ 30 institutions across vo, mbo, hbo and wo with valid BRIN and location codes', async () => {

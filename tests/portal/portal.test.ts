@@ -140,12 +140,20 @@ describeEachDatabase('graduate portal', (getDb) => {
     const withdrawActions = [...list.matchAll(/action="(\/portal\/extracts\/[0-9a-f-]{36}\/withdraw)"/g)].map((m) => m[1]!);
     expect(withdrawActions).toHaveLength(2);
 
-    const withdrawn = await post(jar, withdrawActions[0]!, { csrf: csrfOf(list) });
+    // the list links to a confirmation page; its form carries the token that withdraws
+    const confirm = await get(jar, withdrawActions[0]!);
+    expect(confirm.status).toBe(200);
+    const confirmCsrf = csrfOf(await confirm.text());
+    const otherHolder = await logIn(other!, 'en');
+    expect((await get(otherHolder, withdrawActions[0]!)).status).toBe(404);
+    expect((await post(otherHolder, withdrawActions[0]!, { csrf: csrfOf(await (await get(otherHolder, '/portal/')).text()) })).status).toBe(404);
+    const withdrawn = await post(jar, withdrawActions[0]!, { csrf: confirmCsrf });
     expect(withdrawn.status).toBe(303);
     const after = await (await get(jar, withdrawn.headers.get('location')!)).text();
     expect(after).toContain('has been withdrawn');
     expect(after).toContain('Withdrawn by you');
-    const again = await post(jar, withdrawActions[0]!, { csrf: csrfOf(list) });
+    expect((await get(jar, withdrawActions[0]!)).status).toBe(409);
+    const again = await post(jar, withdrawActions[0]!, { csrf: confirmCsrf });
     expect(again.status).toBe(409);
 
     // "who looked": the verification log (filled by the verifier) shows when and how, never who
@@ -155,8 +163,7 @@ describeEachDatabase('graduate portal', (getDb) => {
     const looked = await (await get(jar, '/portal/')).text();
     expect(looked).toContain('QR code scanned');
     expect(looked).toContain('20 November 2026');
-    const otherJar = await logIn(other!, 'en');
-    expect(await (await get(otherJar, '/portal/')).text()).toContain('Nobody has verified your extracts.');
+    expect(await (await get(otherHolder, '/portal/')).text()).toContain('Nobody has verified your extracts.');
   });
 
   it('refuses forms without the CSRF token, an unsupported language and someone else’s diploma, changing nothing', async () => {

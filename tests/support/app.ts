@@ -1,9 +1,10 @@
 // The real app over real HTTP: a node server on an ephemeral port, talked to with fetch.
-import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { inject } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
+import { serveNode } from '../../src/node/http-server.ts';
+import { createNodeEd25519 } from '../../src/node/ed25519.ts';
 import { loadConfig } from '../../src/config.ts';
 import { fixedClock } from '../../src/clock.ts';
 import { createMemoryLogger } from '../../src/logger.ts';
@@ -33,10 +34,13 @@ export async function startApp(database: OpenDatabase, options: Partial<AppDeps>
     logger,
     pseudonymSecret: TEST_PSEUDONYM_SECRET,
     pingDatabase: async () => void (await database.db.execute(sql`select 1`)),
+    registerChanges: await database.changes(),
+    // the Node entry's Ed25519 (node:crypto); the pipeline's own tests use Web Crypto
+    ed25519: createNodeEd25519(),
     ...overrides,
   };
   const app = createApp(deps);
-  const server = serve({ fetch: app.fetch, port: port ?? 0, hostname: '127.0.0.1', overrideGlobalObjects: false });
+  const server = serveNode({ fetch: app.fetch, port: port ?? 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -1,7 +1,7 @@
 // The verifier's caches against a real register over real HTTP: verifications that arrive together
 // share queries but each gets its own extract's answer; a change to a status list, an extract or a
-// key made in this process counts for the very next verification; a list that cannot be read still
-// fails closed after it was cached.
+// key made in this process counts for the very next verification, and one made with plain SQL as
+// soon as the register announces it; a list that cannot be read still fails closed.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { diplomas, extracts, holders, verificationEvents } from '../../db/schema.ts';
@@ -9,6 +9,7 @@ import { issueExtract, type IssuedExtract } from '../../src/extracts/extract-ser
 import { withdrawExtract } from '../../src/extracts/extract-status.ts';
 import { setStatusBit } from '../../src/extracts/status-store.ts';
 import { markCompromised } from '../../src/signing-keys/key-registry.ts';
+import { insertVerificationEvents } from '../../src/verifier/sources.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { startApp, type RunningApp } from '../support/app.ts';
 import { testDocumentDeps } from '../support/documents.ts';
@@ -89,6 +90,19 @@ describeEachDatabase('verifier caches', (getDb) => {
     for (const id of ids) expect((after.get(id) ?? 0) - (before.get(id) ?? 0)).toBe(5);
   });
 
+  // the writer falls back to one statement per event when a batch fails: that must stay a fallback
+  it('events that arrive together are written by one statement, on this database too', async () => {
+    const at = new Date('2001-02-03T04:05:06Z'); // no other event has these times
+    const rows = issued.slice(0, 3).map((e, i) => ({ extractId: e.id, at: new Date(at.getTime() + i), entrance: (['qr', 'api', 'upload'] as const)[i]! }));
+    const result = await getDb().db.execute(insertVerificationEvents(rows));
+    expect(Array.isArray(result) ? (result as unknown as { count: number }).count : (result as { affectedRows?: number }).affectedRows).toBe(3);
+    const stored = await getDb()
+      .db.select({ extractId: verificationEvents.extractId, entrance: verificationEvents.entrance, at: verificationEvents.at })
+      .from(verificationEvents)
+      .where(inArray(verificationEvents.at, rows.map((r) => r.at)));
+    expect(stored.map((r) => [r.extractId, r.entrance, r.at.getTime()]).sort()).toEqual(rows.map((r) => [r.extractId, r.entrance, r.at.getTime()]).sort());
+  });
+
   it('a status bit set or cleared counts for the very next verification, while the lists are cached', async () => {
     const [target] = await getDb().db.select({ list: extracts.suspensionList, index: extracts.suspensionIndex }).from(extracts).where(eq(extracts.id, issued[1]!.id));
     const slot = { listId: target!.list, index: target!.index };
@@ -141,11 +155,37 @@ describeEachDatabase('verifier caches', (getDb) => {
     expect(register).toMatchObject({ code: 'REGISTER_SUPERSEDED', details: { state: 'superseded', diplomaState: 'corrected', supersededBy: { awardDate: successor!.awardDate } } });
   });
 
-  it('status fails closed when the lists cannot be read, though verified copies are cached', async () => {
+  /**
+   * Runs `change` (plain SQL, as from a shell or another instance) and resolves once the register
+   * has announced it. PGlite announces while the statement answers: there it must already have been
+   * heard when `change` returns. PostgreSQL delivers on the listening connection just after commit.
+   */
+  const changedOutside = async (change: () => Promise<unknown>) => {
+    const feed = app.deps.registerChanges!;
+    expect(feed.live).toBe(true);
+    let heard = false;
+    let resolve!: () => void;
+    const announced = new Promise<void>((r) => (resolve = r));
+    const stop = feed.subscribe(() => {
+      heard = true;
+      resolve();
+    });
+    try {
+      await change();
+      if (getDb().kind === 'pglite') expect(heard).toBe(true);
+      await Promise.race([announced, new Promise((_, reject) => setTimeout(() => reject(new Error('no announcement within 2 s')), 2000))]);
+    } finally {
+      stop();
+    }
+  };
+
+  it('status fails closed when the lists cannot be read and nothing read before may be used', async () => {
     const e = issued[0]!;
     expect((await byCredential(e)).verdict).toBe('authentic');
+    // a rename announces nothing: the announcement stands for a change the cache must not outlive
     await getDb().db.execute(sql`alter table status_lists rename to status_lists_away`);
     try {
+      await changedOutside(() => getDb().db.execute(sql`select pg_notify('register_changed', 'status_lists')`));
       const result = await byCredential(e);
       expect(result.verdict).toBe('unknown');
       expect(code(result, 'status')).toBe('STATUS_UNKNOWN');
@@ -155,12 +195,38 @@ describeEachDatabase('verifier caches', (getDb) => {
     expect((await byCredential(e)).verdict).toBe('authentic');
   });
 
-  // last: the test key is unusable afterwards
+  it('a change made with plain SQL outside our services counts once announced (at once on PGlite)', async () => {
+    const e = issued[0]!;
+    const [own] = await getDb().db.select({ diplomaId: extracts.diplomaId }).from(extracts).where(eq(extracts.id, e.id));
+    expect((await byCredential(e)).verdict).toBe('authentic');
+    expect((await byQr(e)).verdict).toBe('authentic');
+    await changedOutside(() => getDb().db.execute(sql`update diplomas set state = 'annulled', annulled_at = now(), annulment_reason = 'test' where id = ${own!.diplomaId}`));
+    for (const result of [await byCredential(e), await byQr(e)]) {
+      expect(result.verdict).toBe('revoked');
+      expect(code(result, 'register')).toBe('REGISTER_REVOKED');
+    }
+    await changedOutside(() => getDb().db.execute(sql`update diplomas set state = 'valid', annulled_at = null, annulment_reason = null where id = ${own!.diplomaId}`));
+    expect((await byCredential(e)).verdict).toBe('authentic');
+  });
+
   it('a key marked compromised in this process fails the next verification', async () => {
     const e = issued[3]!;
     expect((await byCredential(e)).verdict).toBe('authentic');
     const kid = JSON.parse(Buffer.from(e.credentialJwt.split('.')[0]!, 'base64url').toString()).kid;
     await getDb().db.transaction((tx) => markCompromised(tx, kid, 'operator:test', new Date(TEST_NOW), 'test'));
+    const result = await byCredential(e);
+    expect(result.verdict).toBe('not_authentic');
+    expect(code(result, 'issuer')).toBe('KEY_COMPROMISED');
+  });
+
+  // last: the test key stays unusable
+  it('a key marked compromised with plain SQL (keys:compromise from a shell) counts once announced, not after the key cache ages', async () => {
+    const e = issued[3]!;
+    const kid = JSON.parse(Buffer.from(e.credentialJwt.split('.')[0]!, 'base64url').toString()).kid;
+    // undo the previous test's compromise in plain SQL too: the announcement alone must bring it back
+    await changedOutside(() => getDb().db.execute(sql`update signing_keys set compromised_at = null where kid = ${kid}`));
+    expect((await byCredential(e)).verdict).toBe('authentic');
+    await changedOutside(() => getDb().db.execute(sql`update signing_keys set compromised_at = ${new Date(TEST_NOW).toISOString()} where kid = ${kid}`));
     const result = await byCredential(e);
     expect(result.verdict).toBe('not_authentic');
     expect(code(result, 'issuer')).toBe('KEY_COMPROMISED');

@@ -1,7 +1,7 @@
 // The /v pages over real HTTP without a browser (the browser tests drive the same pages in
 // Chromium): the entrances, the result screen in NL and EN, and "report suspected forgery".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { auditEvents, diplomas, extracts, forgeryReports, holders, verificationEvents, verificationResults } from '../../db/schema.ts';
 import { issueExtract, type ExtractIssuer, type IssuedExtract } from '../../src/extracts/extract-service.ts';
 import { withdrawExtract } from '../../src/extracts/extract-status.ts';
@@ -308,6 +308,121 @@ describeEachDatabase('verifier pages', (getDb) => {
       none.set('other', 'x');
       const res = await app.fetch('/api/v1/verify', { method: 'POST', body: none });
       expect(res.status).toBe(422);
+    });
+  });
+
+  describe('form posts from another website (Origin)', () => {
+    // the tests' app serves http://register.test (PUBLIC_BASE_URL) while requests go to 127.0.0.1
+    const OWN = 'http://register.test';
+    const FOREIGN = 'https://forms.example';
+    const post = (path: string, body: BodyInit, headers: Record<string, string>) => app.fetch(path, { method: 'POST', body, headers });
+    const formBody = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+    const formHeaders = (extra: Record<string, string>) => ({ 'content-type': 'application/x-www-form-urlencoded', ...extra });
+    const pdfBody = (bytes: Uint8Array) => {
+      const body = new FormData();
+      body.set('file', new File([new Uint8Array(bytes)], 'extract.pdf', { type: 'application/pdf' }));
+      return body;
+    };
+    const stored = async () => {
+      const count = async (table: typeof verificationResults | typeof verificationEvents | typeof forgeryReports) => (await getDb().db.select({ n: sql<number>`count(*)::int` }).from(table))[0]!.n;
+      return { results: await count(verificationResults), events: await count(verificationEvents), reports: await count(forgeryReports) };
+    };
+    /** a 403 HTML page in `lang` that says why, and keeps no connection open on an unread body */
+    const refusedPage = async (res: Response, lang: 'nl' | 'en') => {
+      expect(res.status).toBe(403);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      const html = await res.text();
+      expect(html).toContain(`<html lang="${lang}">`);
+      expect(text(html)).toContain(lang === 'nl' ? 'Formulier niet aangenomen' : 'Form not accepted');
+      expect(text(html)).toContain(lang === 'nl' ? 'verstuurd vanaf een andere website' : 'sent from a website other than the diploma register');
+      expect(html).toContain(`href="/v?lang=${lang}"`);
+    };
+    let fresh: IssuedExtract;
+    let letters: string;
+    beforeAll(async () => {
+      const [d] = await getDb().db.select({ id: extracts.diplomaId }).from(extracts).where(eq(extracts.number, qrParts(extract).number));
+      fresh = await issueFor(d!.id);
+      letters = holder.familyName.normalize('NFD').replace(/\p{M}/gu, '').slice(0, 2);
+    });
+
+    it('/v/check: another site’s Origin gets 403 in the page’s language; nothing recorded, no attempt counted', async () => {
+      const { number, secret } = qrParts(fresh);
+      const before = await stored();
+      await refusedPage(await post('/v/check?lang=nl', formBody({ number, secret }), formHeaders({ origin: FOREIGN })), 'nl');
+      await refusedPage(await post('/v/check?lang=en', formBody({ number, secret }), formHeaders({ origin: FOREIGN })), 'en');
+      // an opaque origin (a sandboxed frame, a privacy-stripped referrer) is not ours either
+      await refusedPage(await post('/v/check', formBody({ number, secret }), formHeaders({ origin: 'null', 'accept-language': 'en-GB' })), 'en');
+      // nor is our host under another scheme or port
+      for (const origin of ['https://register.test', 'http://register.test:8080', 'http://sub.register.test']) expect((await post('/v/check', formBody({ number, secret }), formHeaders({ origin }))).status).toBe(403);
+      // more wrong letters than the per-client (30) and per-number (10) limits allow, all refused unread
+      const client = '198.51.100.150';
+      for (let i = 0; i < 31; i++) expect((await post('/v/check?lang=en', formBody({ number, letters: 'qx' }), formHeaders({ origin: FOREIGN, 'cf-connecting-ip': client }))).status).toBe(403);
+      expect(await stored()).toEqual(before);
+
+      // the same client from our own page, and without Origin (curl, older clients): as before
+      const own = await post('/v/check?lang=en', formBody({ number, letters }), formHeaders({ origin: OWN, 'cf-connecting-ip': client }));
+      expect(own.status).toBe(200);
+      expect(await own.text()).toContain('data-verdict="authentic"');
+      const none = await post('/v/check?lang=en', formBody({ number, secret }), formHeaders({ 'cf-connecting-ip': client }));
+      expect(none.status).toBe(200);
+      expect(await none.text()).toContain('data-verdict="authentic"');
+      const after = await stored();
+      expect([after.results - before.results, after.events - before.events]).toEqual([2, 2]);
+    });
+
+    it('/v/upload: another site’s Origin gets 403 before the file is read; nothing recorded, no upload counted', async () => {
+      const before = await stored();
+      await refusedPage(await post('/v/upload?lang=nl', pdfBody(fresh.pdf), { origin: FOREIGN }), 'nl');
+      await refusedPage(await post('/v/upload?lang=en', pdfBody(fresh.pdf), { origin: FOREIGN }), 'en');
+      // more than the 60 uploads a client may make, all refused
+      const client = '198.51.100.151';
+      const junk = new TextEncoder().encode('not a pdf');
+      for (let i = 0; i < 61; i++) expect((await post('/v/upload?lang=en', pdfBody(junk), { origin: FOREIGN, 'cf-connecting-ip': client })).status).toBe(403);
+      expect(await stored()).toEqual(before);
+
+      for (const headers of [{ origin: OWN, 'cf-connecting-ip': client }, { 'cf-connecting-ip': client }] as Array<Record<string, string>>) {
+        const res = await post('/v/upload?lang=en', pdfBody(fresh.pdf), headers);
+        expect(res.status).toBe(200);
+        expect(await res.text()).toContain('data-verdict="authentic"');
+      }
+      const after = await stored();
+      expect([after.results - before.results, after.events - before.events]).toEqual([2, 2]);
+    });
+
+    it('/v/report: another site’s Origin gets 403; no forgery_reports row, the token and the report limit untouched', async () => {
+      const { number, secret } = qrParts(fresh);
+      const token = tokenOf(await (await app.fetch('/v/check?lang=nl', form({ number, secret }))).text())!;
+      const before = await stored();
+      const report = { token, message: 'Van een andere site ingestuurd.' };
+      await refusedPage(await post('/v/report?lang=nl', formBody(report), formHeaders({ origin: FOREIGN })), 'nl');
+      await refusedPage(await post('/v/report?lang=en', formBody(report), formHeaders({ origin: FOREIGN })), 'en');
+      // more than the 10 reports a client may file in an hour, all refused
+      const client = '198.51.100.152';
+      for (let i = 0; i < 11; i++) expect((await post('/v/report?lang=nl', formBody(report), formHeaders({ origin: FOREIGN, 'cf-connecting-ip': client }))).status).toBe(403);
+      expect(await stored()).toEqual(before);
+
+      // the same token, the same client, from our own page: filed
+      const own = await post('/v/report?lang=nl', formBody({ ...report, message: 'Echte melding.' }), formHeaders({ origin: OWN, 'cf-connecting-ip': client }));
+      expect(own.status).toBe(200);
+      const reference = /data-report-reference="([^"]+)"/.exec(await own.text())?.[1];
+      const [row] = await getDb().db.select().from(forgeryReports).where(eq(forgeryReports.reference, reference!));
+      expect(row).toMatchObject({ message: 'Echte melding.', lang: 'nl' });
+      // and without Origin, with a token of its own
+      const token2 = tokenOf(await (await app.fetch('/v/check?lang=en', form({ number, secret }))).text())!;
+      const none = await post('/v/report?lang=en', formBody({ token: token2, message: 'Sent by a script.' }), formHeaders({ 'cf-connecting-ip': client }));
+      expect(none.status).toBe(200);
+      expect((await stored()).reports).toBe(before.reports + 2);
+    });
+
+    it('the JSON API is for other sites: an Origin does not matter there', async () => {
+      const { number, secret } = qrParts(fresh);
+      const res = await app.fetch('/api/v1/verify', { method: 'POST', headers: { 'content-type': 'application/json', origin: FOREIGN }, body: JSON.stringify({ number, secret }) });
+      expect(res.status).toBe(200);
+      expect((await res.json()).verdict).toBe('authentic');
+      const upload = await post('/api/v1/verify', pdfBody(fresh.pdf), { origin: FOREIGN });
+      expect(upload.status).toBe(200);
+      expect((await upload.json()).verdict).toBe('authentic');
     });
   });
 });
