@@ -15,7 +15,7 @@ async function startService(env: Record<string, string>): Promise<{ proc: Runnin
   const port = await freePort();
   const proc = startProcess(join(root, 'node_modules/.bin/tsx'), ['src/node.ts'], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: '', TEST_DATABASE_URL: '', PSEUDONYM_SECRET: '', LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+    env: { ...process.env, DATABASE_URL: '', TEST_DATABASE_URL: '', PSEUDONYM_SECRET: '', LOG_LEVEL: 'warn', ...env, PORT: String(port), OIDC_DEV_PORT: String(await freePort()) },
   });
   const base = `http://localhost:${port}`;
   await waitForHttp(`${base}/health`, proc);

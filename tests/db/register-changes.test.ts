@@ -23,7 +23,7 @@ describeEachDatabase('register change announcements', (getDb) => {
     await getDb().db.execute(statement);
     const inStep = [...heard];
     await getDb().db.execute(sql`select pg_notify('register_changed', 'marker')`);
-    for (let i = 0; i < 200 && !heard.includes('marker'); i++) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 2000 && !heard.includes('marker'); i++) await new Promise((r) => setTimeout(r, 5));
     expect(heard).toContain('marker');
     return { inStep, all: heard.filter((t) => t !== 'marker') };
   };

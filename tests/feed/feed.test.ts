@@ -188,7 +188,7 @@ describeEachDatabase('institution feed', (getDb) => {
     expect(missing.status).toBe(401);
     expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect((await missing.json()).code).toBe('API_KEY_MISSING');
-    const forged = key.slice(0, -4) + 'AAAA';
+    const forged = key.slice(0, -4) + (key.endsWith('AAAA') ? 'BBBB' : 'AAAA');
     expect((await (await post(award('T-AUTH'), forged)).json()).code).toBe('API_KEY_INVALID');
     const foreign = await post(award('T-AUTH'), otherKey);
     expect(foreign.status).toBe(403);

@@ -137,5 +137,5 @@ describe('key scripts (operator commands)', () => {
     } finally {
       await database.close();
     }
-  }, 60_000);
+  }, 180_000);
 });

@@ -47,7 +47,6 @@ describeEachDatabase('graduate portal', (getDb) => {
       env: { PUBLIC_BASE_URL: base },
       port,
     });
-    app.clock.set(new Date()); // the provider signs tokens with the real time
   });
   afterAll(async () => {
     await app?.close();
@@ -56,6 +55,7 @@ describeEachDatabase('graduate portal', (getDb) => {
 
   /** Logs `who` in through the provider's login page; returns the browser (cookie jar). */
   async function logIn(who: typeof holder, lang: 'nl' | 'en' = 'nl'): Promise<CookieJar> {
+    app.clock.set(new Date()); // the provider signs tokens with the real time, however long the file has run
     const jar = new CookieJar();
     const first = await browse(jar, `${base}/portal/?lang=${lang}`, provider.issuer);
     expect(first.kind).toBe('redirected'); // portal → /login → the provider
