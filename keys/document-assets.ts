@@ -3,11 +3,10 @@
 // verifier still trusts after a renewal (SEAL_PREVIOUS_CERTS).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
 import { ConfigError } from '../src/config.ts';
 import { documentFontFiles, prepareDocumentAssets, type PreparedAssets } from '../src/documents/extract-pdf.ts';
 import { importSealKey, type SealKey } from '../src/documents/pdf-seal.ts';
+import { parseCertificate } from '../src/documents/cms.ts';
 
 const fontsDir = new URL('../src/documents/fonts/', import.meta.url);
 
@@ -50,20 +49,11 @@ export function loadPreviousSealCertificates(path: string): Uint8Array[] {
     const base64 = body!.replace(/\s+/g, '');
     if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(base64) || base64.length === 0) throw problem(`${which} is not valid base64`);
     const der = new Uint8Array(Buffer.from(base64, 'base64'));
-    const why = notAnX509Certificate(der);
-    if (why) throw problem(`${which} is not an X.509 certificate (${why})`);
+    try {
+      parseCertificate(der);
+    } catch (err) {
+      throw problem(`${which} is ${(err as Error).message}`);
+    }
     return der;
   });
-}
-
-function notAnX509Certificate(der: Uint8Array): string | undefined {
-  const parsed = asn1js.fromBER(der);
-  if (parsed.offset === -1) return `malformed DER: ${parsed.result.error}`;
-  if (parsed.offset !== der.length) return 'bytes after the certificate';
-  try {
-    new pkijs.Certificate({ schema: parsed.result });
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
-  return undefined;
 }

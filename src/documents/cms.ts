@@ -183,11 +183,22 @@ function compareDer(x: Uint8Array, y: Uint8Array): number {
   return 0;
 }
 
-function parseCertificate(der: Uint8Array): pkijs.Certificate {
+/** Exactly one X.509 certificate in DER (nothing after it), or SealError SEAL_KEY_INVALID saying why not. */
+export function parseCertificate(der: Uint8Array): pkijs.Certificate {
+  const invalid = (why: string) => new SealError('SEAL_KEY_INVALID', `not an X.509 certificate (${why})`);
+  let parsed: ReturnType<typeof asn1js.fromBER>;
   try {
-    return pkijs.Certificate.fromBER(der as BufferSource);
+    // asn1js reports most malformed input in `offset`, but throws on some (a time it cannot read)
+    parsed = asn1js.fromBER(der as BufferSource);
   } catch (cause) {
-    throw new SealError('SEAL_KEY_INVALID', `not an X.509 certificate: ${String(cause)}`);
+    throw invalid(`malformed DER: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+  if (parsed.offset === -1) throw invalid(`malformed DER: ${parsed.result.error}`);
+  if (parsed.offset !== der.length) throw invalid('bytes after the certificate');
+  try {
+    return new pkijs.Certificate({ schema: parsed.result });
+  } catch (cause) {
+    throw invalid(cause instanceof Error ? cause.message : String(cause));
   }
 }
 

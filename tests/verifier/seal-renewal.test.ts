@@ -113,6 +113,8 @@ describe('SEAL_PREVIOUS_CERTS: reading the file', () => {
     expect(refused(fileWith('garbage.pem', '-----BEGIN CERTIFICATE-----\nthis is not base64!\n-----END CERTIFICATE-----\n'))).toContain('block 1 is not valid base64');
     expect(refused(fileWith('blank.pem', '-----BEGIN CERTIFICATE-----\n\n-----END CERTIFICATE-----\n'))).toContain('block 1 is not valid base64');
     expect(refused(fileWith('random.pem', pemOf('CERTIFICATE', crypto.getRandomValues(new Uint8Array(600)))))).toContain('block 1 is not an X.509 certificate');
+    // asn1js throws on a GeneralizedTime it cannot read (about 1 random 600-byte block in 360 did this)
+    expect(refused(fileWith('bad-time.pem', pemOf('CERTIFICATE', new Uint8Array([0x18, 0x02, 0x61, 0x62]))))).toMatch(/block 1 is not an X\.509 certificate \(malformed DER: /);
     // well-formed DER of another structure: a public key alone is not a certificate
     const { publicKey } = (await crypto.subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 }, true, ['sign', 'verify'])) as CryptoKeyPair;
     const spki = new Uint8Array(await crypto.subtle.exportKey('spki', publicKey));
