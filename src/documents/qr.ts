@@ -38,16 +38,13 @@ export function qrMatrix(text: string): QrMatrix {
 const ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
 
 type Mode = 'byte' | 'alphanumeric' | 'numeric';
-/** Where a segment stands after a character: its mode and how many characters it holds, modulo
- *  the group size (alphanumeric packs 2 characters in 11 bits, numeric 3 digits in 10). */
-const STATES: readonly { mode: Mode; phase: number }[] = [
-  { mode: 'byte', phase: 0 },
-  { mode: 'alphanumeric', phase: 1 },
-  { mode: 'alphanumeric', phase: 0 },
-  { mode: 'numeric', phase: 1 },
-  { mode: 'numeric', phase: 2 },
-  { mode: 'numeric', phase: 0 },
-];
+/**
+ * The mode of each state a character can leave its segment in. A state also says how many
+ * characters the segment holds modulo its group (alphanumeric packs 2 in 11 bits, numeric 3 in 10),
+ * which sets what the next character costs: 0 byte; 1, 2 alphanumeric holding an odd, even count;
+ * 3, 4, 5 numeric holding 1, 2, 0 modulo 3.
+ */
+const STATE_MODES: readonly Mode[] = ['byte', 'alphanumeric', 'alphanumeric', 'numeric', 'numeric', 'numeric'];
 /** Mode indicator plus character-count field, as in versions 1–9 (all we allow). */
 const HEADER_BITS: Record<Mode, number> = { byte: 4 + 8, alphanumeric: 4 + 9, numeric: 4 + 10 };
 
@@ -64,7 +61,7 @@ export function qrSegments(text: string): QRCodeSegment[] {
   const chars = Array.from(text);
   const n = chars.length;
   if (n === 0) return [{ data: new Uint8Array(0), mode: 'byte' }];
-  const S = STATES.length;
+  const S = STATE_MODES.length;
   // bits[i*S+s]: fewest bits for the first i characters, character i - 1 ending in state s;
   // back: the state of character i - 2 (-1: none); opens: character i - 1 starts a segment.
   const bits = new Float64Array((n + 1) * S).fill(Infinity);
@@ -111,7 +108,7 @@ export function qrSegments(text: string): QRCodeSegment[] {
   for (let i = n; i > 0; i--) {
     const k = i * S + state;
     if (opens[k]) {
-      const mode = STATES[state]!.mode;
+      const mode = STATE_MODES[state]!;
       const part = chars.slice(i - 1, end).join('');
       segments.unshift(mode === 'byte' ? { data: utf8.encode(part), mode } : { data: part, mode });
       end = i - 1;

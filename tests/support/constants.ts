@@ -11,3 +11,11 @@ export function databaseUrlFor(admin: string, name: string): string {
   u.pathname = `/${name}`;
   return u.toString();
 }
+
+/**
+ * The runs of exactly nine digits in `text` that stand alone (no letter or digit beside them):
+ * where a stored BSN would show, while a run of digits inside a random UUID or hash does not count.
+ */
+export function standaloneNineDigits(text: string): Set<string> {
+  return new Set(text.match(/(?<![0-9A-Za-z])[0-9]{9}(?![0-9A-Za-z])/g) ?? []);
+}
