@@ -15,7 +15,7 @@ import { generateSigningKey } from '../src/signing-keys/signing-key.ts';
 import { importSealKey } from '../src/documents/pdf-seal.ts';
 import { generateSealChain } from '../keys/seal.ts';
 import { loadDocumentAssets } from '../keys/document-assets.ts';
-import { issueExtract, type ExtractIssuer } from '../src/extracts/extract-service.ts';
+import { createExtractServices, issueExtract, type ExtractIssuer } from '../src/extracts/extract-service.ts';
 import { fmt, freshBenchDatabase, machine, PSEUDONYM_SECRET, type DbKind } from './support.ts';
 
 const STAGES: Array<[stage: string, matches: (url: string, fn: string) => boolean]> = [
@@ -86,6 +86,7 @@ try {
   const valid = await database.db.select({ id: diplomas.id }).from(diplomas).where(and(eq(diplomas.state, 'valid')));
   const issuer: ExtractIssuer = {
     signingKeys: new Map([[key.kid, key]]),
+    services: createExtractServices(),
     seal,
     documentAssets: await loadDocumentAssets(),
     publicBaseUrl: 'https://diplomaregister.example',

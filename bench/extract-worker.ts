@@ -7,13 +7,14 @@ import { openDatabase } from '../db/open.ts';
 import { signingKeyFromPrivateJwk } from '../src/signing-keys/signing-key.ts';
 import { importSealKey } from '../src/documents/pdf-seal.ts';
 import { loadDocumentAssets } from '../keys/document-assets.ts';
-import { issueExtract } from '../src/extracts/extract-service.ts';
+import { createExtractServices, issueExtract } from '../src/extracts/extract-service.ts';
 
 const input = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as { url: string; jwk: JsonWebKey; chain: { caCertPem: string; sealCertPem: string; sealKeyPem: string }; count: number; concurrency: number; startAt: number };
 const database = await openDatabase({ kind: 'postgres', url: input.url, max: input.concurrency + 1 });
 const key = await signingKeyFromPrivateJwk(input.jwk);
 const issuer = {
   signingKeys: new Map([[key.kid, key]]),
+  services: createExtractServices(),
   seal: await importSealKey({ certPem: input.chain.sealCertPem, keyPem: input.chain.sealKeyPem, chainPems: [input.chain.caCertPem] }),
   documentAssets: await loadDocumentAssets(),
   publicBaseUrl: 'https://diplomaregister.example',

@@ -13,7 +13,7 @@ import { generateSigningKey } from '../src/signing-keys/signing-key.ts';
 import { importSealKey } from '../src/documents/pdf-seal.ts';
 import { generateSealChain } from '../keys/seal.ts';
 import { loadDocumentAssets } from '../keys/document-assets.ts';
-import { issueExtract, type ExtractIssuer } from '../src/extracts/extract-service.ts';
+import { createExtractServices, issueExtract, type ExtractIssuer } from '../src/extracts/extract-service.ts';
 import { benchDatabaseKinds, fmt, freshBenchDatabase, median, percentile, PSEUDONYM_SECRET, type BenchSection } from './support.ts';
 
 async function floor(n: number): Promise<number> {
@@ -85,7 +85,7 @@ export async function run(): Promise<BenchSection> {
       await bootstrapRegister(database, { signingKeys: [key], pseudonymSecret: PSEUDONYM_SECRET, now: new Date(), demo: false });
       await seedDemoRegister(database.db, { pseudonymSecret: PSEUDONYM_SECRET, now: new Date(), people: 150 });
       const valid = await database.db.select({ id: diplomas.id }).from(diplomas).where(and(eq(diplomas.state, 'valid')));
-      const issuer: ExtractIssuer = { signingKeys: new Map([[key.kid, key]]), seal, documentAssets: assets, publicBaseUrl: 'https://diplomaregister.example', did: 'did:web:diplomaregister.example' };
+      const issuer: ExtractIssuer = { signingKeys: new Map([[key.kid, key]]), services: createExtractServices(), seal, documentAssets: assets, publicBaseUrl: 'https://diplomaregister.example', did: 'did:web:diplomaregister.example' };
       const issue = (i: number) => issueExtract(database.db, issuer, { diplomaId: valid[i % valid.length]!.id, lang: i % 2 ? 'en' : 'nl', issuedBy: 'holder', now: new Date() });
       await drive(40, 2, issue); // warm-up
       const runs = [await drive(400, 8, issue), await drive(400, 8, issue)];

@@ -22,7 +22,7 @@ import { generateSigningKey, type SigningKeyPair } from '../src/signing-keys/sig
 import { importSealKey } from '../src/documents/pdf-seal.ts';
 import { generateSealChain } from '../keys/seal.ts';
 import { loadDocumentAssets } from '../keys/document-assets.ts';
-import { issueExtract, type IssuedExtract } from '../src/extracts/extract-service.ts';
+import { createExtractServices, issueExtract, type IssuedExtract } from '../src/extracts/extract-service.ts';
 import { benchDatabaseKinds, fmt, freshBenchDatabase, PSEUDONYM_SECRET, type BenchSection } from './support.ts';
 import type { ClosedResult, Job, OpenResult, Target } from './load-generator.ts';
 
@@ -56,7 +56,8 @@ async function serveRegister(database: OpenDatabase, key: SigningKeyPair): Promi
     registerChanges: await database.changes(),
     ed25519: createNodeEd25519(),
     db: database.db,
-    config: loadConfig({ LOG_LEVEL: 'silent', PUBLIC_BASE_URL }),
+    // one load generator is one client: the per-client verification limit would answer it 429
+    config: loadConfig({ LOG_LEVEL: 'silent', PUBLIC_BASE_URL, VERIFY_RATE_LIMIT: '0' }),
     clock: systemClock,
     logger: createLogger('silent'),
     pseudonymSecret: PSEUDONYM_SECRET,
@@ -165,7 +166,7 @@ export async function run(): Promise<BenchSection> {
         await seedDemoRegister(database.db, { pseudonymSecret: PSEUDONYM_SECRET, now: new Date(), people: 20 });
         const valid = await database.db.select({ id: diplomas.id }).from(diplomas).where(eq(diplomas.state, 'valid')).limit(DISTINCT_EXTRACTS);
         if (valid.length < DISTINCT_EXTRACTS) throw new Error(`the seeded register has only ${valid.length} valid diplomas`);
-        const issuer = { signingKeys: new Map([[key.kid, key]]), seal, documentAssets: assets, publicBaseUrl: config.publicBaseUrl, did: config.did };
+        const issuer = { signingKeys: new Map([[key.kid, key]]), services: createExtractServices(), seal, documentAssets: assets, publicBaseUrl: config.publicBaseUrl, did: config.did };
         const extracts: IssuedExtract[] = [];
         for (const diploma of valid) extracts.push(await issueExtract(database.db, issuer, { diplomaId: diploma.id, lang: 'nl', issuedBy: 'holder', now: new Date() }));
         const extract = extracts[0]!;

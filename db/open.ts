@@ -12,6 +12,7 @@ import * as schema from './schema.ts';
 import type { Database } from '../src/database.ts';
 import type { RegisterChangeFeed } from '../src/verifier/register-changes.ts';
 import { listenOnPglite, listenOnPostgres, type ListeningFeed } from './register-changes.ts';
+import { createDatabaseBreaker, guardPostgresClient, postgresOutageOptions, type DatabaseAvailability } from '../src/lib/database-breaker.ts';
 
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -22,6 +23,8 @@ export interface OpenDatabase {
   where: string;
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /** PostgreSQL: whether the server counts as down (statements then fail at once with DATABASE_UNAVAILABLE) */
+  availability?: DatabaseAvailability;
   /** the embedded engine, for tests that snapshot a prepared database */
   pglite?: PGlite;
   /**
@@ -32,19 +35,43 @@ export interface OpenDatabase {
 }
 
 export type DatabaseTarget =
-  | { kind: 'postgres'; url: string; max?: number }
+  | {
+      kind: 'postgres';
+      url: string;
+      max?: number;
+      /**
+       * the service sets one (a statement running longer is cancelled, and answered 503); tools that
+       * migrate or fill a large register leave it unset
+       */
+      statementTimeoutMs?: number;
+    }
   | { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob };
 
 export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase> {
   if (target.kind === 'postgres') {
-    const client = postgres(target.url, { max: target.max ?? 10, onnotice: () => {} });
-    const db = drizzlePostgres(client, { schema }) as unknown as Database;
+    const client = postgres(target.url, {
+      max: target.max ?? 10,
+      onnotice: () => {},
+      ...postgresOutageOptions,
+      ...(target.statementTimeoutMs ? { connection: { statement_timeout: target.statementTimeoutMs } } : {}),
+    });
+    const breaker = createDatabaseBreaker();
+    const db = drizzlePostgres(guardPostgresClient(client, breaker), { schema }) as unknown as Database;
     const changes = once(() => listenOnPostgres(client));
     return {
       db,
       kind: 'postgres',
       where: redactUrl(target.url),
-      migrate: () => migratePostgres(db as never, { migrationsFolder }),
+      availability: breaker,
+      // a client of its own, without the statement timeout: a migration may rebuild a large table
+      migrate: async () => {
+        const migrator = postgres(target.url, { max: 1, onnotice: () => {} });
+        try {
+          await migratePostgres(drizzlePostgres(migrator, { schema }), { migrationsFolder });
+        } finally {
+          await migrator.end({ timeout: 5 });
+        }
+      },
       changes: async () => (await changes.get()).feed,
       close: async () => {
         await changes.stop();

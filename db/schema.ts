@@ -126,11 +126,25 @@ export const diplomas = pgTable(
     supersededBy: uuid('superseded_by').references((): AnyPgColumn => diplomas.id),
     annulledAt: timestamp('annulled_at', { withTimezone: true }),
     annulmentReason: text('annulment_reason'),
+    /**
+     * The holder as the institution reported them on this diploma, where that differs from the
+     * holder's identity and another institution's diplomas keep it (null: as the holder). An
+     * institution's record never rewrites a holder other institutions report on too; the diploma
+     * and its extracts show what was reported, and `identity_reviews` flags it.
+     */
+    reportedGivenNames: text('reported_given_names'),
+    reportedPrefix: text('reported_prefix'),
+    reportedFamilyName: text('reported_family_name'),
+    reportedBirthDate: date('reported_birth_date'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index('diplomas_holder_idx').on(t.holderId),
+    check(
+      'diplomas_reported_holder_whole',
+      sql`(${t.reportedFamilyName} is null) = (${t.reportedGivenNames} is null) and (${t.reportedFamilyName} is null) = (${t.reportedBirthDate} is null) and (${t.reportedFamilyName} is not null or ${t.reportedPrefix} is null)`,
+    ),
     uniqueIndex('diplomas_institution_reference_uq').on(t.institutionId, t.reference),
     check(
       'diplomas_state_consistent',
@@ -153,6 +167,31 @@ export const feedRecords = pgTable(
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('feed_records_brin_reference_uq').on(t.brin, t.reference)],
+);
+
+/**
+ * A diploma whose reported holder (name, birth date) differs from the holder's identity kept for
+ * other institutions' diplomas: for the register's staff to settle. Which fields differ, not their values.
+ */
+export const identityReviews = pgTable(
+  'identity_reviews',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    diplomaId: uuid('diploma_id').notNull().references(() => diplomas.id),
+    holderId: uuid('holder_id').notNull().references(() => holders.id),
+    /** the institution (BRIN) whose record differs */
+    reportedBy: char('reported_by', { length: 4 }).notNull(),
+    /** e.g. ["familyName"] */
+    fields: jsonb('fields').$type<string[]>().notNull(),
+    state: text('state').notNull().default('open'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('identity_reviews_diploma_uq').on(t.diplomaId),
+    index('identity_reviews_holder_idx').on(t.holderId),
+    index('identity_reviews_open_idx').on(t.createdAt).where(sql`${t.state} = 'open'`),
+    check('identity_reviews_state', sql`${t.state} in ('open', 'resolved')`),
+  ],
 );
 
 export const institutionApiKeys = pgTable(

@@ -1,5 +1,6 @@
-// A real OpenID provider (oidc-provider v9) for development and tests: it stands in for DigiD /
-// eIDAS. Its own small login page lists demo accounts; consent is granted automatically. Node only.
+// A real OpenID provider (oidc-provider v8: v9 warns "Unsupported runtime" on Node 20, which the
+// register supports) for development and tests: it stands in for DigiD / eIDAS. Its own small login
+// page lists demo accounts and what each holds; consent is granted automatically. Node only.
 //
 //   tsx dev/oidc-provider.ts accounts.json     (PORT, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET,
 //                                                OIDC_REDIRECT_URIS from the environment)
@@ -10,14 +11,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-// @ts-ignore -- oidc-provider ships no type declarations; the part used here is typed below.
-import OidcProvider from 'oidc-provider';
 
 export interface DevOpenIdClient {
   clientId: string;
   /** without a secret the client is public and authenticates with PKCE alone */
   clientSecret?: string;
   redirectUris: string[];
+  /** where RP-initiated logout may send the browser back to; default <redirect URI origin>/logged-out */
+  postLogoutRedirectUris?: string[];
 }
 
 export interface DevOpenIdAccount {
@@ -28,6 +29,8 @@ export interface DevOpenIdAccount {
   birthdate: string;
   /** what the login page shows; default "given family (birthdate)" */
   label?: string;
+  /** what the account holds in the register, shown under its name (dev/demo-accounts.ts) */
+  holds?: { nl: string; en: string };
 }
 
 export interface DevOpenIdProviderOptions {
@@ -79,7 +82,7 @@ interface Grant {
 }
 type AdapterPayload = Record<string, unknown> & { grantId?: string; uid?: string; userCode?: string };
 
-const ProviderClass = OidcProvider as new (issuer: string, configuration: Record<string, unknown>) => Provider;
+type ProviderClass = new (issuer: string, configuration: Record<string, unknown>) => Provider;
 
 const PROFILE_CLAIMS = ['given_name', 'family_name', 'name', 'birthdate'];
 const INTERACTION_PATH = /^\/interaction\/([\w-]+)(?:\/(login|abort))?$/;
@@ -90,6 +93,9 @@ export async function startDevOpenIdProvider(opts: DevOpenIdProviderOptions): Pr
   const accounts = new Map(opts.accounts.map((account) => [account.sub, account]));
   const signingAlg = opts.idTokenSigningAlg ?? 'EdDSA';
   const signingJwk = await generateSigningJwk(signingAlg);
+  // loaded here, not at the top: the register's start reaches this file only without OIDC_ISSUER
+  // @ts-ignore -- oidc-provider ships no type declarations; the part used here is typed above.
+  const { default: OidcProvider } = (await import('oidc-provider')) as { default: ProviderClass };
 
   // Listen first: the issuer URL needs the port, and the provider needs the issuer.
   let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.writeHead(503).end();
@@ -103,7 +109,7 @@ export async function startDevOpenIdProvider(opts: DevOpenIdProviderOptions): Pr
 
   let provider: Provider;
   try {
-    provider = createProvider(issuer, opts.clients, accounts, signingAlg, signingJwk);
+    provider = createProvider(OidcProvider, issuer, opts.clients, accounts, signingAlg, signingJwk);
     // oidc-provider validates client metadata on first use; fail at start instead.
     for (const client of opts.clients) await provider.Client.find(client.clientId);
   } catch (error) {
@@ -134,6 +140,7 @@ export async function startDevOpenIdProvider(opts: DevOpenIdProviderOptions): Pr
 }
 
 function createProvider(
+  ProviderClass: ProviderClass,
   issuer: string,
   clients: DevOpenIdClient[],
   accounts: Map<string, DevOpenIdAccount>,
@@ -148,6 +155,7 @@ function createProvider(
         ? { token_endpoint_auth_method: 'none' }
         : { client_secret: client.clientSecret, token_endpoint_auth_method: 'client_secret_basic' }),
       redirect_uris: client.redirectUris,
+      post_logout_redirect_uris: client.postLogoutRedirectUris ?? client.redirectUris.map((uri) => new URL('/logged-out', uri).href),
       response_types: ['code'],
       grant_types: ['authorization_code'],
       id_token_signed_response_alg: signingAlg,
@@ -167,7 +175,7 @@ function createProvider(
     responseTypes: ['code'],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     pkce: { required: () => true },
-    features: { devInteractions: { enabled: false } },
+    features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true, logoutSource } },
     discovery: { ui_locales_supported: ['nl', 'en'] },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     findAccount: (_ctx: unknown, sub: string) => {
@@ -270,6 +278,10 @@ const text = {
     submit: 'Inloggen',
     cancel: 'Annuleren',
     error: 'Er ging iets mis',
+    logoutTitle: 'Uitloggen (ontwikkelomgeving)',
+    logoutQuestion: 'Wilt u ook hier uitloggen? Daarna vraagt deze pagina weer welke testpersoon u bent.',
+    logout: 'Uitloggen',
+    stay: 'Ingelogd blijven',
   },
   en: {
     title: 'Log in (development)',
@@ -280,6 +292,10 @@ const text = {
     submit: 'Log in',
     cancel: 'Cancel',
     error: 'Something went wrong',
+    logoutTitle: 'Log out (development)',
+    logoutQuestion: 'Log out here as well? Afterwards this page asks again which test person you are.',
+    logout: 'Log out',
+    stay: 'Stay logged in',
   },
 } as const;
 type Language = keyof typeof text;
@@ -289,9 +305,10 @@ function loginPage(lang: Language, uid: string, clientId: string, accounts: DevO
   const options = accounts
     .map((account, index) => {
       const label = account.label ?? `${account.givenName} ${account.familyName} (${t.born} ${account.birthdate})`;
+      const holds = account.holds ? `<span class="holds">${escapeHtml(account.holds[lang])}</span>` : '';
       return `<div class="option"><input type="radio" name="account" id="account-${index}" value="${escapeHtml(account.sub)}"${
         index === 0 ? ' checked' : ''
-      }> <label for="account-${index}">${escapeHtml(label)}</label></div>`;
+      }> <label for="account-${index}">${escapeHtml(label)}${holds}</label></div>`;
     })
     .join('\n');
   const base = `/interaction/${encodeURIComponent(uid)}`;
@@ -313,6 +330,16 @@ ${options}
   );
 }
 
+/** RP-initiated logout asks before it ends the session here; `form` is oidc-provider's (with its xsrf field). */
+async function logoutSource(ctx: { type: string; body: string; oidc: { params: { ui_locales?: string } } }, form: string): Promise<void> {
+  const t = text[languageOf(ctx.oidc.params.ui_locales)];
+  const buttons = `<button type="submit" name="logout" value="yes">${t.logout}</button> <button type="submit" class="secondary">${t.stay}</button>`;
+  ctx.type = 'html';
+  ctx.body = page(languageOf(ctx.oidc.params.ui_locales), t.logoutTitle, `<h1>${t.logoutTitle}</h1>
+<p>${t.logoutQuestion}</p>
+${form.replace('</form>', `${buttons}</form>`)}`);
+}
+
 function errorPage(error: string, description: string): string {
   return page(
     'en',
@@ -331,7 +358,8 @@ function page(lang: Language, title: string, body: string): string {
 <style>
 body{font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}
 fieldset{border:1px solid #767676;padding:.5rem 1rem;margin:0 0 1rem}
-.option{margin:.5rem 0}
+.option{margin:.5rem 0;display:flex;gap:.5rem;align-items:baseline}
+.holds{display:block;font-size:.9em;color:#444}
 button{font:inherit;padding:.5rem 1rem;margin:0 0 .75rem;border:2px solid #154273;background:#154273;color:#fff;cursor:pointer}
 button.secondary{background:#fff;color:#154273}
 :focus-visible{outline:3px solid #ffb612;outline-offset:2px}
@@ -443,7 +471,7 @@ function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+async function main(): Promise<void> {
   const accountsPath = process.argv[2];
   if (!accountsPath) {
     console.error('usage: tsx dev/oidc-provider.ts <accounts.json>');
@@ -464,3 +492,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
 }
+
+// a function, not top-level await: the built start (scripts/build.mjs) bundles this file and loads it lazily
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main();

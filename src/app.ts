@@ -1,33 +1,50 @@
-// createApp(deps) → the register's HTTP app. Entry points (Node, Workers) and tests build the deps.
+// createApp(deps) → the register's HTTP app and its services (built here, once per app: once per
+// process in Node, once per isolate in Workers). Entry points (Node, Workers) and tests build the deps.
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
-import type { AppDeps } from './deps.ts';
+import type { AppDeps, AppEnv } from './deps.ts';
+import type { MiddlewareHandler } from 'hono';
 import { AppError, problems } from './errors.ts';
 import { createRouter } from './http/router.ts';
 import { accessLog, limitBodies, requestContext } from './http/middleware.ts';
-import { problemResponse } from './http/problem.ts';
+import { publicCors } from './http/cors.ts';
+import { httpExceptionResponse, problemResponse } from './http/problem.ts';
+import { canonicalOrigin } from './http/canonical-origin.ts';
+import { databaseUnavailableCode } from './lib/db-errors.ts';
+import { DATABASE_RETRY_AFTER_SECONDS } from './lib/database-breaker.ts';
 import { healthRoutes } from './health/routes.ts';
 import { signingKeyRoutes } from './signing-keys/routes.ts';
 import { BULK_PATH, feedRoutes } from './feed/routes.ts';
 import { docsRoutes } from './docs/routes.tsx';
+import { apiDescription } from './docs/introduction.ts';
 import { homeRoutes } from './web/home.tsx';
 import { statusRoutes } from './extracts/status-routes.ts';
-import { createStatusListPublisher } from './extracts/status-publisher.ts';
 import { API_VERIFY_PATH, verifierRoutes } from './verifier/routes.ts';
-import { createVerifier } from './verifier/verifier-service.ts';
 import { PAGE_UPLOAD_PATH, UPLOAD_FORM_OVERHEAD, verifierPages } from './verifier/pages.tsx';
 import { portalRoutes } from './portal/routes.tsx';
 import { notFoundPage, prefersHtml } from './web/not-found.tsx';
-import { forgetKeysOnChange } from './signing-keys/key-registry.ts';
+import { createServices, type Services } from './services.ts';
+import { createWebCryptoEd25519 } from './credentials/ed25519.ts';
 
 export const API_VERSION = '0.1.0';
 
-export function createApp(deps: AppDeps) {
+export function createApp(appDeps: AppDeps) {
+  // Ed25519 keys imported once per app where the platform has no verifier of its own (Workers)
+  const deps: AppDeps = appDeps.ed25519 ? appDeps : { ...appDeps, ed25519: createWebCryptoEd25519() };
   const app = createRouter();
-  if (deps.registerChanges) forgetKeysOnChange(deps.registerChanges);
+  const services = createServices({
+    clock: deps.clock,
+    ...(deps.registerChanges ? { registerChanges: deps.registerChanges } : {}),
+    ...(deps.signingKeys ? { signingKeys: deps.signingKeys } : {}),
+    ...(deps.loadSigningKeys ? { loadSigningKeys: deps.loadSigningKeys } : {}),
+    ...(deps.rateLimiter ? { limiter: deps.rateLimiter } : {}),
+  });
 
   app.use('*', requestContext(deps));
+  app.use('*', withServices(services));
   app.use('*', accessLog());
+  // outside secureHeaders, which would set its same-site resource policy over CORS's
+  app.use('*', publicCors());
   app.use(
     '*',
     secureHeaders({
@@ -37,7 +54,8 @@ export function createApp(deps: AppDeps) {
         styleSrc: ["'self'"],
         scriptSrc: ["'self'"],
         frameAncestors: ["'none'"],
-        formAction: ["'self'"],
+        // logging out sends the form on to the OpenID provider's end_session_endpoint (src/portal/routes.tsx)
+        formAction: ["'self'", ...(deps.oidc ? [new URL(deps.oidc.issuer).origin] : [])],
         baseUri: ["'none'"],
         objectSrc: ["'none'"],
       },
@@ -58,16 +76,16 @@ export function createApp(deps: AppDeps) {
     }),
   );
 
+  // a page opened at 127.0.0.1 while PUBLIC_BASE_URL says localhost: to the public origin
+  app.use('*', canonicalOrigin(deps.config.publicBaseUrl));
   if (deps.staticAssets) app.use('/static/*', deps.staticAssets);
   app.route('/', homeRoutes());
   app.route('/', healthRoutes());
   app.route('/', signingKeyRoutes());
   app.route('/', feedRoutes());
-  const statusLists = createStatusListPublisher();
-  app.route('/', statusRoutes(statusLists));
-  const verifier = createVerifier(statusLists, deps.clock);
-  app.route('/', verifierRoutes(verifier));
-  app.route('/', verifierPages(verifier));
+  app.route('/', statusRoutes(services.statusLists));
+  app.route('/', verifierRoutes(services.verifier));
+  app.route('/', verifierPages(services.verifier));
   app.route('/', portalRoutes());
 
   const openApiConfig = {
@@ -75,8 +93,7 @@ export function createApp(deps: AppDeps) {
     info: {
       title: 'Diplomaregister API',
       version: API_VERSION,
-      description:
-        'The national diploma register: institution feed, public keys and (soon) signed extracts and verification. Errors are RFC 9457 problem+json with a stable `code`.',
+      description: apiDescription,
     },
     servers: [{ url: deps.config.publicBaseUrl }],
   };
@@ -99,7 +116,13 @@ export function createApp(deps: AppDeps) {
     if (err instanceof HTTPException) {
       if (err.status === 400) return problemResponse(c, problems.malformedJson());
       if (err.status === 413) return problemResponse(c, problems.payloadTooLarge(deps.config.bodyLimit));
-      return problemResponse(c, new AppError({ code: `HTTP_${err.status}`, status: err.status, title: err.message || 'Request failed' }));
+      return httpExceptionResponse(c, err.status, err.message);
+    }
+    // the database is gone or dropped the statement: 503 + Retry-After, never a 500
+    const databaseCode = databaseUnavailableCode(err);
+    if (databaseCode) {
+      deps.logger.warn('database.unavailable', { requestId: c.get('requestId'), route: c.req.routePath, code: databaseCode });
+      return problemResponse(c, problems.databaseUnavailable(DATABASE_RETRY_AFTER_SECONDS));
     }
     // Unexpected: log the type and where, not the message (driver messages can quote row values).
     deps.logger.error('unhandled_error', {
@@ -112,10 +135,28 @@ export function createApp(deps: AppDeps) {
     return problemResponse(c, problems.internal());
   });
 
-  return app;
+  return Object.assign(app, { services });
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** What a runtime hands the app per request when it must (Workers: a database client per request). */
+export interface PerRequest {
+  database?: Pick<AppDeps, 'db' | 'pingDatabase'>;
+}
+
+/**
+ * Puts the app's services in the context and, where the runtime hands over a database for this
+ * request (Workers: in the env, see src/worker.ts), this request's deps with it.
+ */
+function withServices(services: Services): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    c.set('services', services);
+    const database = (c.env as PerRequest | undefined)?.database;
+    if (database) c.set('deps', { ...c.get('deps'), ...database });
+    await next();
+  };
+}
 
 /** The methods registered for a path (for 405 + Allow). */
 function allowedMethods(routes: ReadonlyArray<{ method: string; path: string }>, path: string): string[] {

@@ -1,6 +1,7 @@
 // The service's configuration, read once from the environment (process.env in Node, bindings in
 // Workers) and validated here. Nothing else reads the environment.
 import { z } from 'zod';
+import { RegisterError } from './errors.ts';
 
 const configSchema = z
   .object({
@@ -21,6 +22,8 @@ const configSchema = z
     BULK_BODY_LIMIT: z.coerce.number().int().positive().default(32 * 1024 * 1024),
     /** the largest PDF the verifier accepts (bytes); the request may carry 64 KiB of form around it */
     UPLOAD_LIMIT: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+    /** verifications per client and minute on the open verification API and the QR entrance (0: no limit, e.g. for the bench) */
+    VERIFY_RATE_LIMIT: z.coerce.number().int().min(0).default(300),
     /** the header a reverse proxy in front of the Node server sets to the client's address (e.g. x-real-ip); unset: the socket's address */
     TRUSTED_CLIENT_IP_HEADER: z.string().regex(/^[a-z0-9-]+$/i).optional(),
     /** OpenID provider for graduate login; unset in development: the Node entry starts a local one */
@@ -46,6 +49,7 @@ const configSchema = z
       bodyLimit: env.BODY_LIMIT,
       bulkBodyLimit: env.BULK_BODY_LIMIT,
       uploadLimit: env.UPLOAD_LIMIT,
+      verifyRateLimit: env.VERIFY_RATE_LIMIT,
       trustedClientIpHeader: env.TRUSTED_CLIENT_IP_HEADER?.toLowerCase(),
       pseudonymSecret: env.PSEUDONYM_SECRET,
       oidc: env.OIDC_ISSUER && env.OIDC_CLIENT_ID ? { issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID, clientSecret: env.OIDC_CLIENT_SECRET } : undefined,
@@ -58,10 +62,10 @@ const configSchema = z
 
 export type Config = z.output<typeof configSchema>;
 
-export class ConfigError extends Error {
+export class ConfigError extends RegisterError {
+  static override readonly code = 'CONFIG_INVALID';
   constructor(readonly issues: string[]) {
     super(`Invalid configuration:\n  ${issues.join('\n  ')}`);
-    this.name = 'ConfigError';
   }
 }
 

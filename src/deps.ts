@@ -8,8 +8,13 @@ import type { SealKey } from './documents/pdf-seal.ts';
 import type { PreparedAssets } from './documents/extract-pdf.ts';
 import type { RegisterChangeFeed } from './verifier/register-changes.ts';
 import type { Ed25519Verifier } from './credentials/ed25519.ts';
+import type { RateLimiterFactory } from './http/rate-limit.ts';
+import type { Services } from './services.ts';
 
-/** Everything the app needs from outside. No globals: each entry point and each test builds these. */
+/**
+ * Everything the app needs from outside. No globals: each entry point and each test builds these;
+ * what the app keeps between requests lives in its Services (src/services.ts), built by createApp.
+ */
 export interface AppDeps {
   db: Database;
   config: Config;
@@ -21,6 +26,13 @@ export interface AppDeps {
   pingDatabase: () => Promise<void>;
   /** private signing keys this process holds, by kid (status lists and extracts need the active one) */
   signingKeys?: ReadonlyMap<string, SigningKeyPair>;
+  /**
+   * reads the key store again (Node: keys/signing/): when the register's active key is one this
+   * process does not hold (`npm run keys:rotate` beside the running service), it is looked for there
+   */
+  loadSigningKeys?: () => Promise<readonly SigningKeyPair[]>;
+  /** where rate limits are kept; in the app's memory unless given (Workers: a Durable Object) */
+  rateLimiter?: RateLimiterFactory;
   /** what rendering and sealing extracts needs; without it extracts answer 503 */
   documents?: {
     seal: SealKey;
@@ -44,6 +56,7 @@ export interface AppDeps {
 export interface AppEnv {
   Variables: {
     deps: AppDeps;
+    services: Services;
     requestId: string;
   };
 }

@@ -1,15 +1,16 @@
 // Node entry (npm start): PGlite in .data/ by default, PostgreSQL when DATABASE_URL is set.
 // On first start it creates dev keys, migrates, seeds the demo register and prints where to go.
+// `npm start` runs it built (scripts/build.mjs → dist/node.js): loading the sources through tsx
+// took most of a restart.
 import { serveStatic } from '@hono/node-server/serve-static';
-import { asc, sql } from 'drizzle-orm';
-import { holders } from '../db/schema.ts';
+import { sql } from 'drizzle-orm';
 import { loadConfig, ConfigError } from './config.ts';
 import { createApp } from './app.ts';
 import { createLogger } from './logger.ts';
 import { systemClock } from './clock.ts';
 import { openDatabase } from '../db/open.ts';
 import { bootstrapRegister } from '../db/bootstrap.ts';
-import { ensureDevKeys } from '../keys/dev-keys.ts';
+import { ensureDevKeys, readSigningKeys } from '../keys/dev-keys.ts';
 import { loadDocumentAssets, loadPreviousSealCertificates, loadSealKey } from '../keys/document-assets.ts';
 import { serveNode } from './node/http-server.ts';
 import { createNodeEd25519 } from './node/ed25519.ts';
@@ -21,9 +22,9 @@ async function main() {
   // read before the database opens: a bad file stops the start with a ConfigError, never silently
   const previousSealCertificates = config.sealPreviousCertsFile ? loadPreviousSealCertificates(config.sealPreviousCertsFile) : undefined;
   const database = await openDatabase(
-    config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.pgliteDataDir },
+    // a statement still running after 15 s is cancelled and answered 503 (migrations are exempt)
+    config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl, statementTimeoutMs: 15_000 } : { kind: 'pglite', dataDir: config.pgliteDataDir },
   );
-  const startedBoot = performance.now();
   const boot = await bootstrapRegister(database, {
     signingKeys: keys.signingKeys,
     pseudonymSecret: config.pseudonymSecret ?? keys.pseudonymSecret,
@@ -48,6 +49,8 @@ async function main() {
     registerChanges: await database.changes(),
     ed25519: createNodeEd25519(),
     signingKeys: new Map(keys.signingKeys.map((k) => [k.kid, k])),
+    // a key activated while the service runs (npm run keys:rotate beside it) is read from keys/ then
+    loadSigningKeys: () => readSigningKeys(config.keysDir),
     documents: { seal: await loadSealKey(keys.seal), assets: await loadDocumentAssets(), ...(previousSealCertificates ? { previousSealCertificates } : {}) },
   });
 
@@ -57,7 +60,7 @@ async function main() {
     const base = config.publicBaseUrl;
     const lines = [
       '',
-      `Diplomaregister is running on ${database.where} (ready in ${Math.round(performance.now() - startedBoot)} ms)`,
+      `Diplomaregister is running on ${database.where} (ready in ${Math.round(process.uptime() * 1000)} ms since the process started)`,
       ...(keys.created.length ? [`  created local keys: ${keys.created.join(', ')}`] : []),
       ...(boot.seeded
         ? [
@@ -96,18 +99,13 @@ async function main() {
  * stands in for DigiD / eIDAS). Production sets OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET.
  */
 async function startDevLogin(database: Awaited<ReturnType<typeof openDatabase>>, config: ReturnType<typeof loadConfig>) {
-  const { startDevOpenIdProvider } = await import('../dev/oidc-provider.ts');
-  const people = await database.db
-    .select({ sub: holders.subjectId, givenName: holders.givenNames, prefix: holders.prefix, familyName: holders.familyName, birthdate: holders.birthDate })
-    .from(holders)
-    .orderBy(asc(holders.familyName))
-    .limit(40);
+  const [{ startDevOpenIdProvider }, { demoAccounts }] = await Promise.all([import('../dev/oidc-provider.ts'), import('../dev/demo-accounts.ts')]);
   const clientSecret = crypto.randomUUID();
   const provider = await startDevOpenIdProvider({
     port: config.oidcDevPort,
     host: '127.0.0.1',
     clients: [{ clientId: 'diploma-register-dev', clientSecret, redirectUris: [`${config.publicBaseUrl}/auth/callback`] }],
-    accounts: people.map((p) => ({ sub: p.sub, givenName: p.givenName, familyName: [p.prefix, p.familyName].filter(Boolean).join(' '), birthdate: p.birthdate })),
+    accounts: await demoAccounts(database.db),
   });
   return { client: { issuer: provider.issuer, clientId: 'diploma-register-dev', clientSecret }, dev: true, stop: provider.stop };
 }

@@ -41,6 +41,8 @@
     });
     fileInput.addEventListener('change', function () {
       uploadError.hidden = true;
+      // the field's description names this element: hidden, it must say nothing either
+      uploadError.textContent = '';
       fileInput.removeAttribute('aria-invalid');
     });
   }

@@ -1,11 +1,12 @@
-// The relying-party side of OpenID Connect: authorization code flow with PKCE (S256), for the
-// graduate login (DigiD / eIDAS through a broker in production, dev/oidc-provider.ts locally).
-// Web APIs and jose only, so it runs in Node and in workerd alike. The caller keeps
-// { state, nonce, codeVerifier } from beginLogin (e.g. in an encrypted, short-lived cookie) and
-// hands them back to completeLogin; this module keeps no per-login state itself.
-import { createRemoteJWKSet, customFetch, errors as joseErrors, jwtVerify } from 'jose';
-import type { JWTPayload, JWTVerifyGetKey } from 'jose';
-import { base64url, constantTimeEqual, randomToken } from '../lib/bytes.ts';
+// The relying-party side of OpenID Connect for the graduate login (DigiD / eIDAS through a broker in
+// production, dev/oidc-provider.ts locally): authorization code flow with PKCE (S256), nonce and
+// the RFC 9207 `iss` check, and RP-initiated logout. The protocol steps are oauth4webapi's (Web
+// APIs only: Node and workerd alike); this file adds the register's policy (which algorithms, the
+// app's clock, the app-scoped caches) and turns failures into OidcError codes. The caller keeps
+// { state, nonce, codeVerifier } from beginLogin and hands them back to completeLogin.
+import * as oauth from 'oauth4webapi';
+import { constantTimeEqual } from '../lib/bytes.ts';
+import { RegisterError } from '../errors.ts';
 
 export interface OidcClientConfig {
   /** the Issuer Identifier, exactly as the provider's discovery document states it */
@@ -26,22 +27,7 @@ export interface OidcClientConfig {
 
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
 
-export interface OidcProviderMetadata {
-  issuer: string;
-  authorization_endpoint: string;
-  token_endpoint: string;
-  jwks_uri: string;
-  userinfo_endpoint?: string;
-  end_session_endpoint?: string;
-  scopes_supported?: string[];
-  claims_supported?: string[];
-  code_challenge_methods_supported?: string[];
-  token_endpoint_auth_methods_supported?: string[];
-  id_token_signing_alg_values_supported?: string[];
-  ui_locales_supported?: string[];
-  authorization_response_iss_parameter_supported?: boolean;
-  [member: string]: unknown;
-}
+export type OidcProviderMetadata = oauth.AuthorizationServer;
 
 export interface LoginRequest {
   /** send the browser here (302/303) */
@@ -52,42 +38,39 @@ export interface LoginRequest {
   codeVerifier: string;
 }
 
-export interface IdTokenClaims extends JWTPayload {
-  iss: string;
-  sub: string;
-  aud: string | string[];
-  exp: number;
-  iat: number;
+export interface IdTokenClaims extends oauth.IDToken {
   nonce: string;
   given_name?: string;
   family_name?: string;
   name?: string;
   /** ISO 8601 YYYY-MM-DD (OIDC Core §5.1) */
   birthdate?: string;
-  auth_time?: number;
-  acr?: string;
-  azp?: string;
 }
 
 export interface CompletedLogin {
   /** the provider's `sub` for this person */
   subject: string;
   idTokenClaims: IdTokenClaims;
+  /** the ID token itself: the `id_token_hint` when this person logs out */
+  idToken: string;
   /** the ID token's `exp`; the app's own session lifetime is its own decision */
   expiresAt: Date;
 }
 
-export type OidcErrorCode =
-  | 'OIDC_DISCOVERY_FAILED'
-  | 'OIDC_CALLBACK_INVALID'
-  | 'OIDC_STATE_MISMATCH'
-  | 'OIDC_PROVIDER_ERROR'
-  | 'OIDC_TOKEN_EXCHANGE_FAILED'
-  | 'OIDC_ID_TOKEN_INVALID'
-  | 'OIDC_NONCE_MISMATCH';
+export const OIDC_ERROR_CODES = [
+  'OIDC_DISCOVERY_FAILED',
+  'OIDC_CALLBACK_INVALID',
+  'OIDC_STATE_MISMATCH',
+  'OIDC_PROVIDER_ERROR',
+  'OIDC_TOKEN_EXCHANGE_FAILED',
+  'OIDC_ID_TOKEN_INVALID',
+  'OIDC_NONCE_MISMATCH',
+] as const;
+export type OidcErrorCode = (typeof OIDC_ERROR_CODES)[number];
 
-export class OidcError extends Error {
-  readonly code: OidcErrorCode;
+export class OidcError extends RegisterError {
+  static readonly codes = OIDC_ERROR_CODES;
+  override readonly code: OidcErrorCode;
   /** the OAuth `error` value from the provider (callback or token endpoint), e.g. access_denied */
   readonly providerError?: string;
   readonly providerErrorDescription?: string;
@@ -98,7 +81,6 @@ export class OidcError extends Error {
     options: { providerError?: string; providerErrorDescription?: string; cause?: unknown } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'OidcError';
     this.code = code;
     this.providerError = options.providerError;
     this.providerErrorDescription = options.providerErrorDescription;
@@ -108,7 +90,7 @@ export class OidcError extends Error {
 type FetchImpl = typeof fetch;
 
 const DISCOVERY_TTL_MS = 10 * 60 * 1000;
-/** clock skew accepted between us and the provider, for exp and iat */
+/** clock skew accepted between us and the provider, for exp, nbf and iat */
 const CLOCK_TOLERANCE_SECONDS = 60;
 /** an ID token is minted during the token request, so it is seconds old when we see it */
 const ID_TOKEN_MAX_AGE_SECONDS = 10 * 60;
@@ -116,42 +98,42 @@ const ID_TOKEN_MAX_AGE_SECONDS = 10 * 60;
 const ACCEPTED_ID_TOKEN_ALGS = ['RS256', 'ES256', 'EdDSA', 'Ed25519'];
 const DEFAULT_SCOPES = ['openid', 'profile'];
 
-const discoveryCache = new Map<string, { metadata: OidcProviderMetadata; expiresAtMs: number }>();
-const jwksCache = new Map<string, JWTVerifyGetKey>();
+/** What the client keeps between logins: one per app (src/services.ts). Without one, each login discovers afresh. */
+export interface OidcCache {
+  discovery: Map<string, { metadata: OidcProviderMetadata; expiresAtMs: number }>;
+  /** oauth4webapi's JWKS cache, per jwks_uri (it refetches on an unknown kid and after 5 minutes) */
+  jwks: Map<string, oauth.JWKSCacheInput>;
+}
 
-/** The provider's metadata, cached per issuer for 10 minutes (by the real clock). */
-export async function discover(issuer: string, fetchImpl: FetchImpl = fetch): Promise<OidcProviderMetadata> {
-  const cached = discoveryCache.get(issuer);
+export const createOidcCache = (): OidcCache => ({ discovery: new Map(), jwks: new Map() });
+
+/** fetch as oauth4webapi calls it; plain http only for a provider on this machine (development). */
+function httpOptions(issuer: string, fetchImpl: FetchImpl) {
+  return {
+    [oauth.customFetch]: (url: string, init: RequestInit) => fetchImpl(url, init),
+    [oauth.allowInsecureRequests]: new URL(issuer).protocol === 'http:',
+  };
+}
+
+/**
+ * The provider's metadata, cached per issuer for 10 minutes (by the real clock) in `cache`; the
+ * ID token algorithms it advertises are narrowed to the asymmetric ones we accept.
+ */
+export async function discover(issuer: string, fetchImpl: FetchImpl = fetch, cache: OidcCache = createOidcCache()): Promise<OidcProviderMetadata> {
+  const cached = cache.discovery.get(issuer);
   if (cached && cached.expiresAtMs > Date.now()) return cached.metadata;
-
   if (!isSecureOrLoopback(issuer)) {
     throw new OidcError('OIDC_DISCOVERY_FAILED', `issuer ${issuer} must be https (http only on loopback)`);
   }
-  const url = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
-  let document: unknown;
+  let metadata: OidcProviderMetadata;
   try {
-    const response = await fetchImpl(url, { headers: { Accept: 'application/json' } });
-    if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
-    document = await response.json();
+    const response = await oauth.discoveryRequest(new URL(issuer), { algorithm: 'oidc', ...httpOptions(issuer, fetchImpl) });
+    // OIDC Discovery §4.3: the document's issuer must be identical to the one we asked for.
+    metadata = await oauth.processDiscoveryResponse(new URL(issuer), response);
   } catch (cause) {
-    throw new OidcError('OIDC_DISCOVERY_FAILED', `could not read ${url}: ${messageOf(cause)}`, { cause });
-  }
-  const metadata = validateMetadata(document, issuer);
-  discoveryCache.set(issuer, { metadata, expiresAtMs: Date.now() + DISCOVERY_TTL_MS });
-  return metadata;
-}
-
-function validateMetadata(document: unknown, issuer: string): OidcProviderMetadata {
-  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
-    throw new OidcError('OIDC_DISCOVERY_FAILED', 'the discovery document is not a JSON object');
-  }
-  const metadata = document as Record<string, unknown>;
-  // OIDC Discovery §4.3: the document's issuer must be identical to the one we asked for.
-  if (metadata.issuer !== issuer) {
-    throw new OidcError(
-      'OIDC_DISCOVERY_FAILED',
-      `the discovery document names issuer ${String(metadata.issuer)}, expected ${issuer}`,
-    );
+    const named = (cause as { cause?: { body?: { issuer?: unknown } } }).cause?.body?.issuer;
+    const detail = typeof named === 'string' && named !== issuer ? `it names issuer ${named}` : messageOf(cause);
+    throw new OidcError('OIDC_DISCOVERY_FAILED', `could not use the discovery document of ${issuer}: ${detail}`, { cause });
   }
   for (const member of ['authorization_endpoint', 'token_endpoint', 'jwks_uri'] as const) {
     const value = metadata[member];
@@ -159,34 +141,38 @@ function validateMetadata(document: unknown, issuer: string): OidcProviderMetada
       throw new OidcError('OIDC_DISCOVERY_FAILED', `the discovery document has no usable ${member}`);
     }
   }
-  return metadata as OidcProviderMetadata;
+  // Absent from the metadata means RS256 (OIDC Core §15.1 requires providers to support it).
+  const advertised = metadata.id_token_signing_alg_values_supported ?? ['RS256'];
+  const algorithms = advertised.filter((alg) => ACCEPTED_ID_TOKEN_ALGS.includes(alg));
+  if (algorithms.length === 0) {
+    throw new OidcError('OIDC_DISCOVERY_FAILED', `the provider signs ID tokens only with ${advertised.join(', ')}`);
+  }
+  metadata = { ...metadata, id_token_signing_alg_values_supported: algorithms };
+  cache.discovery.set(issuer, { metadata, expiresAtMs: Date.now() + DISCOVERY_TTL_MS });
+  return metadata;
 }
 
 export async function beginLogin(
   config: OidcClientConfig,
-  opts: { uiLocales?: 'nl' | 'en'; fetchImpl?: FetchImpl } = {},
+  opts: { uiLocales?: 'nl' | 'en'; fetchImpl?: FetchImpl; cache?: OidcCache } = {},
 ): Promise<LoginRequest> {
-  const metadata = await discover(config.issuer, opts.fetchImpl);
+  const metadata = await discover(config.issuer, opts.fetchImpl, opts.cache);
   const methods = metadata.code_challenge_methods_supported;
   if (methods && !methods.includes('S256')) {
     throw new OidcError('OIDC_DISCOVERY_FAILED', 'the provider does not support PKCE with S256');
   }
+  const state = oauth.generateRandomState();
+  const nonce = oauth.generateRandomNonce();
+  const codeVerifier = oauth.generateRandomCodeVerifier(); // 32 bytes → 43 characters, RFC 7636 §4.1
 
-  const state = randomToken();
-  const nonce = randomToken();
-  const codeVerifier = randomToken(); // 32 bytes → 43 characters, RFC 7636 §4.1
-  const codeChallenge = base64url(
-    new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(codeVerifier))),
-  );
-
-  const url = new URL(metadata.authorization_endpoint);
+  const url = new URL(metadata.authorization_endpoint!);
   url.searchParams.set('response_type', 'code');
   url.searchParams.set('client_id', config.clientId);
   url.searchParams.set('redirect_uri', config.redirectUri);
-  url.searchParams.set('scope', scopeFor(config));
+  url.searchParams.set('scope', [...new Set(['openid', ...(config.scopes ?? DEFAULT_SCOPES)])].join(' '));
   url.searchParams.set('state', state);
   url.searchParams.set('nonce', nonce);
-  url.searchParams.set('code_challenge', codeChallenge);
+  url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
   url.searchParams.set('code_challenge_method', 'S256');
   if (opts.uiLocales) url.searchParams.set('ui_locales', opts.uiLocales);
   return { authorizationUrl: url.href, state, nonce, codeVerifier };
@@ -198,30 +184,85 @@ export async function completeLogin(
     /** the full URL the provider redirected the browser to */
     callbackUrl: string;
     expected: { state: string; nonce: string; codeVerifier: string };
+    /** the app's clock: ID token times are checked against it */
     now: Date;
     fetchImpl?: FetchImpl;
+    cache?: OidcCache;
   },
 ): Promise<CompletedLogin> {
-  const { expected } = input;
+  const { expected, now } = input;
   if (!expected.state || !expected.nonce || !expected.codeVerifier) {
     // A lost or missing login cookie must not turn into an empty expected state that matches.
     throw new OidcError('OIDC_STATE_MISMATCH', 'no login was begun in this browser');
   }
   const fetchImpl = input.fetchImpl ?? fetch;
-  const metadata = await discover(config.issuer, fetchImpl);
-  const code = readCallback(config, metadata, input.callbackUrl, expected.state);
-  const idToken = await exchangeCode(config, metadata, code, expected.codeVerifier, fetchImpl);
-  const claims = await verifyIdToken(config, metadata, idToken, expected.nonce, input.now, fetchImpl);
-  return { subject: claims.sub, idTokenClaims: claims, expiresAt: new Date(claims.exp * 1000) };
+  const cache = input.cache ?? createOidcCache();
+  const as = await discover(config.issuer, fetchImpl, cache);
+  const client: oauth.Client = {
+    client_id: config.clientId,
+    // oauth4webapi reads the time as Date.now() + clockSkew: this makes it the app's clock
+    [oauth.clockSkew]: Math.round((now.getTime() - Date.now()) / 1000),
+    [oauth.clockTolerance]: CLOCK_TOLERANCE_SECONDS,
+  };
+  const params = readCallback(config, as, client, input.callbackUrl, expected.state);
+  const http = httpOptions(config.issuer, fetchImpl);
+
+  let response: Response;
+  let idToken: string;
+  let claims: IdTokenClaims;
+  try {
+    response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth(config, as), params, config.redirectUri, expected.codeVerifier, http);
+  } catch (cause) {
+    throw new OidcError('OIDC_TOKEN_EXCHANGE_FAILED', `the token endpoint did not answer: ${messageOf(cause)}`, { cause });
+  }
+  try {
+    const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: expected.nonce, requireIdToken: true });
+    if (tokens.token_type !== 'bearer') throw new OidcError('OIDC_TOKEN_EXCHANGE_FAILED', 'the token response is not of token_type Bearer');
+    idToken = tokens.id_token!;
+    claims = oauth.getValidatedIdTokenClaims(tokens) as IdTokenClaims;
+  } catch (cause) {
+    throw tokenResponseError(cause);
+  }
+  try {
+    // Over TLS this is optional (OIDC Core §3.1.3.7 item 6); we check it, so a key is what we trust.
+    await oauth.validateApplicationLevelSignature(as, response, { ...http, [oauth.jwksCache]: jwksCacheFor(as, cache) });
+  } catch (cause) {
+    throw new OidcError('OIDC_ID_TOKEN_INVALID', `the ID token did not verify: ${messageOf(cause)}`, { cause });
+  }
+  const nowSeconds = now.getTime() / 1000;
+  if (claims.iat > nowSeconds + CLOCK_TOLERANCE_SECONDS || claims.iat < nowSeconds - ID_TOKEN_MAX_AGE_SECONDS) {
+    throw new OidcError('OIDC_ID_TOKEN_INVALID', 'the ID token was not issued just now (iat)');
+  }
+  // OIDC Core §3.1.3.7 item 5: when azp is present, it is us (oauth4webapi checks it with several audiences).
+  if (claims.azp !== undefined && claims.azp !== config.clientId) {
+    throw new OidcError('OIDC_ID_TOKEN_INVALID', 'the ID token was issued to another authorized party (azp)');
+  }
+  if (claims.sub === '') throw new OidcError('OIDC_ID_TOKEN_INVALID', 'the ID token has no subject');
+  return { subject: claims.sub, idTokenClaims: claims, idToken, expiresAt: new Date(claims.exp * 1000) };
 }
 
-/** Checks the authorization response and returns its code. */
-function readCallback(
+/**
+ * Where to send the browser so the provider ends its session too (OpenID Connect RP-Initiated
+ * Logout 1.0 §2), or undefined when the provider offers no end_session_endpoint.
+ */
+export async function logoutUrl(
   config: OidcClientConfig,
-  metadata: OidcProviderMetadata,
-  callbackUrl: string,
-  expectedState: string,
-): string {
+  opts: { idTokenHint?: string; postLogoutRedirectUri: string; state: string; uiLocales?: 'nl' | 'en'; fetchImpl?: FetchImpl; cache?: OidcCache },
+): Promise<string | undefined> {
+  const metadata = await discover(config.issuer, opts.fetchImpl, opts.cache);
+  const endpoint = metadata.end_session_endpoint;
+  if (typeof endpoint !== 'string' || !isSecureOrLoopback(endpoint)) return undefined;
+  const url = new URL(endpoint);
+  if (opts.idTokenHint) url.searchParams.set('id_token_hint', opts.idTokenHint);
+  url.searchParams.set('client_id', config.clientId);
+  url.searchParams.set('post_logout_redirect_uri', opts.postLogoutRedirectUri);
+  url.searchParams.set('state', opts.state);
+  if (opts.uiLocales) url.searchParams.set('ui_locales', opts.uiLocales);
+  return url.href;
+}
+
+/** Checks the authorization response (state first, then RFC 9207 `iss`, then error) and returns its parameters. */
+function readCallback(config: OidcClientConfig, as: OidcProviderMetadata, client: oauth.Client, callbackUrl: string, expectedState: string): URLSearchParams {
   let callback: URL;
   let redirect: URL;
   try {
@@ -233,159 +274,67 @@ function readCallback(
   if (callback.origin !== redirect.origin || callback.pathname !== redirect.pathname) {
     throw new OidcError('OIDC_CALLBACK_INVALID', 'the callback URL is not the configured redirect URI');
   }
-  const params = callback.searchParams;
-
   // State first, so that a forged error response is reported as what it is.
-  if (!constantTimeEqual(params.get('state') ?? '', expectedState)) {
+  if (!constantTimeEqual(callback.searchParams.get('state') ?? '', expectedState)) {
     throw new OidcError('OIDC_STATE_MISMATCH', 'the state in the callback is not the one this browser was given');
   }
-  // RFC 9207: the iss parameter defends against mix-up between providers.
-  const iss = params.get('iss');
-  if (iss !== null ? iss !== metadata.issuer : metadata.authorization_response_iss_parameter_supported === true) {
-    throw new OidcError('OIDC_CALLBACK_INVALID', 'the callback does not come from the configured issuer');
+  try {
+    return oauth.validateAuthResponse(as, client, callback.searchParams, expectedState);
+  } catch (cause) {
+    if (cause instanceof oauth.AuthorizationResponseError) {
+      const description = cause.error_description;
+      throw new OidcError('OIDC_PROVIDER_ERROR', `the provider answered ${cause.error}${description ? `: ${description}` : ''}`, {
+        providerError: cause.error,
+        providerErrorDescription: description,
+        cause,
+      });
+    }
+    throw new OidcError('OIDC_CALLBACK_INVALID', `the callback is not usable: ${messageOf(cause)}`, { cause });
   }
-  const error = params.get('error');
-  if (error !== null) {
-    const description = params.get('error_description') ?? undefined;
-    throw new OidcError('OIDC_PROVIDER_ERROR', `the provider answered ${error}${description ? `: ${description}` : ''}`, {
-      providerError: error,
-      providerErrorDescription: description,
-    });
-  }
-  const code = params.get('code');
-  if (!code) throw new OidcError('OIDC_CALLBACK_INVALID', 'the callback carries neither a code nor an error');
-  return code;
 }
 
-async function exchangeCode(
-  config: OidcClientConfig,
-  metadata: OidcProviderMetadata,
-  code: string,
-  codeVerifier: string,
-  fetchImpl: FetchImpl,
-): Promise<string> {
-  const body = new URLSearchParams({
-    grant_type: 'authorization_code',
-    code,
-    redirect_uri: config.redirectUri,
-    code_verifier: codeVerifier,
-  });
-  const headers: Record<string, string> = {
-    'Content-Type': 'application/x-www-form-urlencoded',
-    Accept: 'application/json',
-  };
-  const method = tokenEndpointAuthMethodFor(config, metadata);
-  if (method === 'client_secret_basic') {
-    // RFC 6749 §2.3.1: id and secret are form-urlencoded before they are joined and base64'd.
-    const credentials = `${formEncode(config.clientId)}:${formEncode(config.clientSecret ?? '')}`;
-    headers.Authorization = `Basic ${btoa(credentials)}`;
-  } else {
-    body.set('client_id', config.clientId);
-    if (method === 'client_secret_post') body.set('client_secret', config.clientSecret ?? '');
-  }
-
-  let response: Response;
-  let payload: unknown;
-  try {
-    response = await fetchImpl(metadata.token_endpoint, { method: 'POST', headers, body, redirect: 'manual' });
-    payload = await response.json();
-  } catch (cause) {
-    throw new OidcError('OIDC_TOKEN_EXCHANGE_FAILED', `the token endpoint did not answer usefully: ${messageOf(cause)}`, {
-      cause,
-    });
-  }
-  const tokens = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
-  if (response.status !== 200) {
-    const error = typeof tokens.error === 'string' ? tokens.error : undefined;
-    const description = typeof tokens.error_description === 'string' ? tokens.error_description : undefined;
-    throw new OidcError(
+function tokenResponseError(cause: unknown): OidcError {
+  if (cause instanceof OidcError) return cause;
+  if (cause instanceof oauth.ResponseBodyError) {
+    const description = cause.error_description;
+    return new OidcError(
       'OIDC_TOKEN_EXCHANGE_FAILED',
-      `the token endpoint answered HTTP ${response.status}${error ? ` ${error}` : ''}${description ? `: ${description}` : ''}`,
-      { providerError: error, providerErrorDescription: description },
+      `the token endpoint answered HTTP ${cause.status} ${cause.error}${description ? `: ${description}` : ''}`,
+      { providerError: cause.error, providerErrorDescription: description, cause },
     );
   }
-  if (typeof tokens.id_token !== 'string') {
-    throw new OidcError('OIDC_TOKEN_EXCHANGE_FAILED', 'the token response carries no id_token');
+  // A failed check on the ID token carries the token's header or claims; anything else is the response.
+  const detail = (cause as { cause?: { claim?: unknown; claims?: unknown; header?: unknown } }).cause;
+  if (detail?.claim === 'nonce') {
+    return new OidcError('OIDC_NONCE_MISMATCH', 'the nonce in the ID token is not the one this browser was given', { cause });
   }
-  if (typeof tokens.token_type !== 'string' || tokens.token_type.toLowerCase() !== 'bearer') {
-    throw new OidcError('OIDC_TOKEN_EXCHANGE_FAILED', 'the token response is not of token_type Bearer');
+  if (cause instanceof oauth.UnsupportedOperationError || detail?.claims !== undefined || detail?.header !== undefined) {
+    return new OidcError('OIDC_ID_TOKEN_INVALID', `the ID token did not verify: ${messageOf(cause)}`, { cause });
   }
-  return tokens.id_token;
+  return new OidcError('OIDC_TOKEN_EXCHANGE_FAILED', `the token response is not usable: ${messageOf(cause)}`, { cause });
 }
 
-function tokenEndpointAuthMethodFor(config: OidcClientConfig, metadata: OidcProviderMetadata): TokenEndpointAuthMethod {
+function clientAuth(config: OidcClientConfig, as: OidcProviderMetadata): oauth.ClientAuth {
+  const method = tokenEndpointAuthMethodFor(config, as);
+  if (method === 'none') return oauth.None();
+  // RFC 6749 §2.3.1 form-encoding of id and secret in the Basic header is oauth4webapi's.
+  return method === 'client_secret_post' ? oauth.ClientSecretPost(config.clientSecret ?? '') : oauth.ClientSecretBasic(config.clientSecret ?? '');
+}
+
+function tokenEndpointAuthMethodFor(config: OidcClientConfig, as: OidcProviderMetadata): TokenEndpointAuthMethod {
   if (config.tokenEndpointAuthMethod) return config.tokenEndpointAuthMethod;
   if (config.clientSecret === undefined) return 'none';
   // Absent from the metadata means client_secret_basic only (OIDC Discovery §3).
-  const supported = metadata.token_endpoint_auth_methods_supported ?? ['client_secret_basic'];
+  const supported = as.token_endpoint_auth_methods_supported ?? ['client_secret_basic'];
   if (!supported.includes('client_secret_basic') && supported.includes('client_secret_post')) return 'client_secret_post';
   return 'client_secret_basic';
 }
 
-async function verifyIdToken(
-  config: OidcClientConfig,
-  metadata: OidcProviderMetadata,
-  idToken: string,
-  expectedNonce: string,
-  now: Date,
-  fetchImpl: FetchImpl,
-): Promise<IdTokenClaims> {
-  // Absent from the metadata means RS256 (OIDC Core §15.1 requires providers to support it).
-  const advertised = metadata.id_token_signing_alg_values_supported ?? ['RS256'];
-  const algorithms = advertised.filter((alg) => ACCEPTED_ID_TOKEN_ALGS.includes(alg));
-  if (algorithms.length === 0) {
-    throw new OidcError('OIDC_ID_TOKEN_INVALID', `the provider signs ID tokens only with ${advertised.join(', ')}`);
-  }
-
-  let payload: JWTPayload;
-  try {
-    ({ payload } = await jwtVerify(idToken, jwksFor(metadata.jwks_uri, fetchImpl), {
-      issuer: metadata.issuer,
-      audience: config.clientId,
-      algorithms,
-      currentDate: now,
-      clockTolerance: CLOCK_TOLERANCE_SECONDS,
-      maxTokenAge: ID_TOKEN_MAX_AGE_SECONDS,
-      requiredClaims: ['sub', 'exp', 'iat'],
-    }));
-  } catch (cause) {
-    throw new OidcError('OIDC_ID_TOKEN_INVALID', `the ID token did not verify: ${messageOf(cause)}`, { cause });
-  }
-
-  // OIDC Core §3.1.3.7 items 4–5: with several audiences azp must be present; when present, it is us.
-  const multipleAudiences = Array.isArray(payload.aud) && payload.aud.length > 1;
-  if ((multipleAudiences || payload.azp !== undefined) && payload.azp !== config.clientId) {
-    throw new OidcError('OIDC_ID_TOKEN_INVALID', 'the ID token was issued to another authorized party (azp)');
-  }
-  if (typeof payload.sub !== 'string' || payload.sub === '') {
-    throw new OidcError('OIDC_ID_TOKEN_INVALID', 'the ID token has no subject');
-  }
-  if (typeof payload.nonce !== 'string' || !constantTimeEqual(payload.nonce, expectedNonce)) {
-    throw new OidcError('OIDC_NONCE_MISMATCH', 'the nonce in the ID token is not the one this browser was given');
-  }
-  return payload as IdTokenClaims;
-}
-
-/** One remote key set per jwks_uri: jose caches the keys and refetches on an unknown kid. */
-function jwksFor(jwksUri: string, fetchImpl: FetchImpl): JWTVerifyGetKey {
-  let keySet = jwksCache.get(jwksUri);
-  if (!keySet) {
-    keySet = createRemoteJWKSet(new URL(jwksUri), {
-      [customFetch]: (url, options) => fetchImpl(url, options),
-    });
-    jwksCache.set(jwksUri, keySet);
-  }
-  return keySet;
-}
-
-function scopeFor(config: OidcClientConfig): string {
-  const scopes = config.scopes ?? DEFAULT_SCOPES;
-  return [...new Set(['openid', ...scopes])].join(' ');
-}
-
-
-function formEncode(value: string): string {
-  return encodeURIComponent(value).replace(/%20/g, '+');
+/** oauth4webapi fills this object in place; keeping it per jwks_uri in the app's cache keeps the keys between logins. */
+function jwksCacheFor(as: OidcProviderMetadata, cache: OidcCache): oauth.JWKSCacheInput {
+  let entry = cache.jwks.get(as.jwks_uri!);
+  if (!entry) cache.jwks.set(as.jwks_uri!, (entry = {}));
+  return entry;
 }
 
 function isSecureOrLoopback(value: string): boolean {
@@ -400,6 +349,7 @@ function isSecureOrLoopback(value: string): boolean {
 }
 
 function messageOf(error: unknown): string {
-  if (error instanceof joseErrors.JOSEError) return `${error.code}: ${error.message}`;
-  return error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return typeof code === 'string' ? `${code}: ${message}` : message;
 }

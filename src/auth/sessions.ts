@@ -9,7 +9,13 @@ import { constantTimeEqual, randomToken, sha256Hex } from '../lib/bytes.ts';
 
 export const SESSION_COOKIE = 'dr_session';
 export const LOGIN_COOKIE = 'dr_login';
+/** the provider's ID token, sent back as id_token_hint when logging out; only /logout ever sees it */
+export const ID_TOKEN_COOKIE = 'dr_id_token';
+/** the state of a logout at the provider, until it sends the browser back to /logged-out */
+export const LOGOUT_COOKIE = 'dr_logout';
 const LOGIN_TTL_MS = 10 * 60_000;
+/** a cookie larger than this is not kept by every browser; logout then goes without the hint */
+const MAX_COOKIE_VALUE = 3800;
 
 export interface Session {
   subjectId: string;
@@ -49,6 +55,32 @@ export async function endSession(db: Tx, c: Context): Promise<void> {
   const token = getCookie(c, SESSION_COOKIE);
   if (token) await db.delete(sessions).where(eq(sessions.tokenHash, await sha256Hex(token)));
   deleteCookie(c, SESSION_COOKIE, { path: '/' });
+}
+
+/** Keeps the ID token for the logout hint, as long as the session lasts. */
+export function rememberIdToken(c: Context, idToken: string, ttlMinutes: number, publicBaseUrl: string): void {
+  if (idToken.length > MAX_COOKIE_VALUE) return;
+  setCookie(c, ID_TOKEN_COOKIE, idToken, { ...cookieOptions(publicBaseUrl, ttlMinutes * 60), path: '/logout' });
+}
+
+/** The ID token of this browser's login (once: the cookie is deleted). */
+export function takeIdToken(c: Context): string | undefined {
+  const idToken = getCookie(c, ID_TOKEN_COOKIE);
+  deleteCookie(c, ID_TOKEN_COOKIE, { path: '/logout' });
+  return idToken && idToken.length <= MAX_COOKIE_VALUE ? idToken : undefined;
+}
+
+/** A logout at the provider: returns the state to send, remembered for the way back. */
+export function rememberLogout(c: Context, publicBaseUrl: string): string {
+  const state = randomToken();
+  setCookie(c, LOGOUT_COOKIE, state, { ...cookieOptions(publicBaseUrl, LOGIN_TTL_MS / 1000), path: '/logged-out' });
+  return state;
+}
+
+/** Whether the provider sent back the state of this browser's logout (the cookie stays: the page may be shown again in the other language). */
+export function isOwnLogout(c: Context, state: string | undefined): boolean {
+  const expected = getCookie(c, LOGOUT_COOKIE);
+  return !!expected && !!state && constantTimeEqual(expected, state);
 }
 
 /** Remembers a login in progress (state → nonce, PKCE verifier) until the provider calls back. */

@@ -7,6 +7,7 @@ import {
   type BitstringStatusListEntry,
   type StatusListEntryRef,
 } from './status-list.ts';
+import { RegisterError } from '../errors.ts';
 
 export type { StatusListEntryRef } from './status-list.ts';
 
@@ -88,12 +89,8 @@ export interface DiplomaCredential {
   credentialStatus: [BitstringStatusListEntry, BitstringStatusListEntry];
 }
 
-export class DiplomaCredentialInputError extends Error {
-  readonly code = 'DIPLOMA_CREDENTIAL_INPUT_INVALID';
-  constructor(message: string) {
-    super(message);
-    this.name = 'DiplomaCredentialInputError';
-  }
+export class DiplomaCredentialInputError extends RegisterError {
+  static override readonly code = 'DIPLOMA_CREDENTIAL_INPUT_INVALID';
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

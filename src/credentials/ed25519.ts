@@ -4,6 +4,8 @@
 // main thread about 110-160 µs through Web Crypto and 78 µs through node:crypto, and every
 // verification of a credential needs one.
 
+import { RegisterError } from '../errors.ts';
+
 export interface Ed25519Verifier {
   /**
    * Whether `signature` is `x`'s signature over `data` (x: the JWK member, base64url). Throws
@@ -12,8 +14,8 @@ export interface Ed25519Verifier {
   verify(x: string, signature: Uint8Array, data: Uint8Array): boolean | Promise<boolean>;
 }
 
-export class InvalidEd25519KeyError extends Error {
-  readonly code = 'ED25519_KEY_INVALID';
+export class InvalidEd25519KeyError extends RegisterError {
+  static override readonly code = 'ED25519_KEY_INVALID';
   constructor() {
     super('not an Ed25519 public key');
   }
@@ -43,4 +45,3 @@ export function createWebCryptoEd25519(): Ed25519Verifier {
   };
 }
 
-export const webCryptoEd25519: Ed25519Verifier = createWebCryptoEd25519();

@@ -5,6 +5,7 @@
 import { base64url } from 'jose';
 import { VC_V2_CONTEXT_URL } from './context.ts';
 import { concatBytes } from '../lib/bytes.ts';
+import { RegisterError } from '../errors.ts';
 
 /** The spec's minimum number of entries (16 KiB uncompressed); also the size of our lists. */
 export const STATUS_LIST_SIZE = 131_072;
@@ -13,21 +14,23 @@ export const STATUS_LIST_MAX_BYTES = 16 * 1024 * 1024;
 
 export type StatusPurpose = 'revocation' | 'suspension';
 
-export type StatusListErrorCode =
+export const STATUS_LIST_ERROR_CODES = [
   /** the list has fewer than STATUS_LIST_SIZE entries (the spec's STATUS_LIST_LENGTH_ERROR) */
-  | 'STATUS_LIST_LENGTH_ERROR'
+  'STATUS_LIST_LENGTH_ERROR',
   /** not multibase base64url, not GZIP, or larger than STATUS_LIST_MAX_BYTES */
-  | 'STATUS_LIST_ENCODING_ERROR'
+  'STATUS_LIST_ENCODING_ERROR',
   /** an index outside the list (VCDM 2.0 RANGE_ERROR) */
-  | 'STATUS_LIST_RANGE_ERROR'
+  'STATUS_LIST_RANGE_ERROR',
   /** no free index is left */
-  | 'STATUS_LIST_FULL';
+  'STATUS_LIST_FULL',
+] as const;
+export type StatusListErrorCode = (typeof STATUS_LIST_ERROR_CODES)[number];
 
-export class StatusListError extends Error {
-  readonly code: StatusListErrorCode;
+export class StatusListError extends RegisterError {
+  static readonly codes = STATUS_LIST_ERROR_CODES;
+  override readonly code: StatusListErrorCode;
   constructor(code: StatusListErrorCode, message: string) {
     super(message);
-    this.name = 'StatusListError';
     this.code = code;
   }
 }

@@ -1,8 +1,12 @@
 // /docs: the API reference, rendered on the server from the same OpenAPI document as /openapi.json.
+// Its texts are Markdown (OpenAPI's CommonMark) and rendered as such; on a phone every part reflows
+// to one column (docs.css), nothing scrolls sideways.
 import { Hono } from 'hono';
 import type { AppEnv } from '../deps.ts';
 import { Layout } from '../web/layout.tsx';
 import { fieldCodes, problemCodes } from './problem-codes.ts';
+import { inline, Markdown } from './markdown.tsx';
+import { otherAddresses } from './introduction.ts';
 
 interface Operation {
   summary?: string;
@@ -23,73 +27,83 @@ export function docsRoutes(getDocument: () => OpenApiDoc) {
     );
     const tags = [...new Set(ops.map((o) => o.op.tags?.[0] ?? 'Other'))];
     return c.html(
-      <Layout lang="en" title={`${doc.info.title} — API reference`}>
-        <h1>{doc.info.title} <small>v{doc.info.version}</small></h1>
-        <p>{doc.info.description}</p>
-        <p>
-          Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). Errors are{' '}
-          <a href="https://www.rfc-editor.org/rfc/rfc9457">RFC 9457</a> problem+json with a stable <code>code</code>.
-        </p>
-        <nav aria-label="Sections">
-          <ul>
-            {tags.map((t) => (
-              <li><a href={`#tag-${slug(t)}`}>{t}</a></li>
-            ))}
-            <li><a href="#problems">Error codes</a></li>
-          </ul>
-        </nav>
-        {tags.map((t) => (
-          <section id={`tag-${slug(t)}`} aria-labelledby={`h-${slug(t)}`}>
-            <h2 id={`h-${slug(t)}`}>{t}</h2>
-            {ops
-              .filter((o) => (o.op.tags?.[0] ?? 'Other') === t)
-              .map(({ path, method, op }) => (
-                <article class="operation" id={`op-${method}-${slug(path)}`}>
-                  <h3><code>{method} {path}</code></h3>
-                  <p><strong>{op.summary}</strong></p>
-                  {op.description && <p>{op.description}</p>}
-                  {op.security?.length ? <p>Authentication: institution API key (Bearer).</p> : null}
-                  {op.requestBody?.content && (
-                    <p>
-                      Body:{' '}
-                      {Object.entries(op.requestBody.content).map(([type, media]) => (
-                        <span><code>{type}</code> {media.schema?.$ref ? `(${media.schema.$ref.split('/').pop()})` : ''} </span>
-                      ))}
-                    </p>
-                  )}
-                  <table>
-                    <caption class="visually-hidden">Responses of {method} {path}</caption>
-                    <thead><tr><th scope="col">Status</th><th scope="col">Meaning</th></tr></thead>
-                    <tbody>
+      <Layout lang="en" title={`${doc.info.title} — API reference`} stylesheets={['/static/docs.css']}>
+        <div class="docs">
+          <h1>{doc.info.title} <small>v{doc.info.version}</small></h1>
+          <Markdown text={doc.info.description} />
+          <p>
+            Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).
+          </p>
+          <nav aria-label="Sections">
+            <ul>
+              {tags.map((t) => (
+                <li><a href={`#tag-${slug(t)}`}>{t}</a></li>
+              ))}
+              <li><a href="#other">Other addresses</a></li>
+              <li><a href="#problems">Error codes</a></li>
+            </ul>
+          </nav>
+          {tags.map((t) => (
+            <section id={`tag-${slug(t)}`} aria-labelledby={`h-${slug(t)}`}>
+              <h2 id={`h-${slug(t)}`}>{t}</h2>
+              {ops
+                .filter((o) => (o.op.tags?.[0] ?? 'Other') === t)
+                .map(({ path, method, op }) => (
+                  <article class="operation" id={`op-${method}-${slug(path)}`}>
+                    <h3><code>{method} {path}</code></h3>
+                    {op.summary && <p><strong>{inline(op.summary)}</strong></p>}
+                    <Markdown text={op.description} />
+                    {op.security?.length ? <p>Authentication: institution API key (Bearer).</p> : null}
+                    {op.requestBody?.content && (
+                      <p>
+                        Body:{' '}
+                        {Object.entries(op.requestBody.content).map(([type, media]) => (
+                          <span><code>{type}</code> {media.schema?.$ref ? `(${media.schema.$ref.split('/').pop()})` : ''} </span>
+                        ))}
+                      </p>
+                    )}
+                    <h4 class="visually-hidden">Responses of {method} {path}</h4>
+                    <dl class="responses">
                       {Object.entries(op.responses ?? {}).map(([status, r]) => (
-                        <tr><td>{status}</td><td>{r.description}</td></tr>
+                        <div>
+                          <dt>{status}</dt>
+                          <dd>{inline(r.description ?? '')}</dd>
+                        </div>
                       ))}
-                    </tbody>
-                  </table>
-                </article>
-              ))}
+                    </dl>
+                  </article>
+                ))}
+            </section>
+          ))}
+          <section id="other" aria-labelledby="h-other">
+            <h2 id="h-other">Other addresses</h2>
+            <Markdown text={otherAddresses} />
           </section>
-        ))}
-        <section id="problems" aria-labelledby="h-problems">
-          <h2 id="h-problems">Error codes</h2>
-          <table>
-            <thead><tr><th scope="col">code</th><th scope="col">HTTP</th><th scope="col">Meaning</th><th scope="col" lang="nl">Betekenis</th></tr></thead>
-            <tbody>
+          <section id="problems" aria-labelledby="h-problems">
+            <h2 id="h-problems">Error codes</h2>
+            <p>
+              The <code>code</code> of a problem+json answer, with its HTTP status; the <code>type</code> of the answer links here.
+            </p>
+            <dl class="codes">
               {problemCodes.map((p) => (
-                <tr id={`problem-${p.code}`}><td><code>{p.code}</code></td><td>{p.status}</td><td>{p.en}</td><td lang="nl">{p.nl}</td></tr>
+                <div id={`problem-${p.code}`}>
+                  <dt><code>{p.code}</code> <span class="status">HTTP {p.status}</span></dt>
+                  <dd>{inline(p.en)}</dd>
+                  <dd lang="nl">{inline(p.nl)}</dd>
+                </div>
               ))}
-            </tbody>
-          </table>
-          <h3>Field codes (inside <code>errors</code>)</h3>
-          <table>
-            <thead><tr><th scope="col">code</th><th scope="col">Meaning</th></tr></thead>
-            <tbody>
+            </dl>
+            <h3>Field codes (inside <code>errors</code>)</h3>
+            <dl class="codes">
               {fieldCodes.map((f) => (
-                <tr id={`field-${f.code}`}><td><code>{f.code}</code></td><td>{f.en}</td></tr>
+                <div id={`field-${f.code}`}>
+                  <dt><code>{f.code}</code></dt>
+                  <dd>{inline(f.en)}</dd>
+                </div>
               ))}
-            </tbody>
-          </table>
-        </section>
+            </dl>
+          </section>
+        </div>
       </Layout>,
     );
   });

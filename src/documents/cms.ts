@@ -5,6 +5,7 @@
 // Web APIs only; ASN.1 via pkijs/asn1js.
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { RegisterError } from '../errors.ts';
 
 export interface SealKey {
   /** the seal certificate (DER) */
@@ -13,17 +14,19 @@ export interface SealKey {
   chainDer: Uint8Array[];
   /** RSASSA-PKCS1-v1_5 / SHA-256 private key of the seal certificate, not extractable */
   privateKey: CryptoKey;
+  /** the signature template, made once by importSealKey (see PreparedKey) */
+  readonly prepared: PreparedKey;
 }
 
-export type SealErrorCode = 'SEAL_KEY_INVALID' | 'SEAL_KEY_MISMATCH' | 'SEAL_PDF_UNSUPPORTED' | 'SEAL_SIGNATURE_TOO_LARGE';
+export const SEAL_ERROR_CODES = ['SEAL_KEY_INVALID', 'SEAL_KEY_MISMATCH', 'SEAL_PDF_UNSUPPORTED', 'SEAL_SIGNATURE_TOO_LARGE'] as const;
+export type SealErrorCode = (typeof SEAL_ERROR_CODES)[number];
 
-export class SealError extends Error {
-  constructor(
-    readonly code: SealErrorCode,
-    message: string,
-  ) {
+export class SealError extends RegisterError {
+  static readonly codes = SEAL_ERROR_CODES;
+  override readonly code: SealErrorCode;
+  constructor(code: SealErrorCode, message: string) {
     super(message);
-    this.name = 'SealError';
+    this.code = code;
   }
 }
 
@@ -52,10 +55,10 @@ export async function importSealKey(input: { certPem: string; keyPem: string; ch
   } catch (cause) {
     throw new SealError('SEAL_KEY_INVALID', `the seal key is not an RSA PKCS#8 key: ${String(cause)}`);
   }
-  const key: SealKey = { certificateDer: certificates[0]!, chainDer, privateKey };
-  await assertKeyMatchesCertificate(key);
-  await prepare(key); // parses the chain now, so a bad certificate fails here and not at the first seal
-  return key;
+  const parts = { certificateDer: certificates[0]!, chainDer, privateKey };
+  await assertKeyMatchesCertificate(parts);
+  // parses the chain now, so a bad certificate fails here and not at the first seal
+  return { ...parts, prepared: await prepareKey(parts) };
 }
 
 /** Exact DER length of every signature this key makes (all fields are fixed-size). */
@@ -84,7 +87,7 @@ export async function signCadesDetached(contentDigest: Uint8Array, key: SealKey)
  * and both have a fixed size. So pkijs encodes it once, with marker values, and each seal copies
  * that template and writes the two values at their offsets.
  */
-interface PreparedKey {
+export interface PreparedKey {
   template: Uint8Array;
   digestOffset: number;
   signedAttributes: { start: number; end: number };
@@ -92,18 +95,9 @@ interface PreparedKey {
   signatureLength: number;
 }
 
-const preparedKeys = new WeakMap<SealKey, Promise<PreparedKey>>();
+const prepare = async (key: SealKey): Promise<PreparedKey> => key.prepared;
 
-function prepare(key: SealKey): Promise<PreparedKey> {
-  let prepared = preparedKeys.get(key);
-  if (!prepared) {
-    prepared = prepareKey(key);
-    preparedKeys.set(key, prepared);
-  }
-  return prepared;
-}
-
-async function prepareKey(key: SealKey): Promise<PreparedKey> {
+async function prepareKey(key: Omit<SealKey, 'prepared'>): Promise<PreparedKey> {
   const signer = parseCertificate(key.certificateDer);
   const certificates = [signer, ...key.chainDer.map(parseCertificate)];
   const certHash = new Uint8Array(await crypto.subtle.digest('SHA-256', key.certificateDer as BufferSource));
@@ -202,7 +196,7 @@ export function parseCertificate(der: Uint8Array): pkijs.Certificate {
   }
 }
 
-async function assertKeyMatchesCertificate(key: SealKey): Promise<void> {
+async function assertKeyMatchesCertificate(key: Omit<SealKey, 'prepared'>): Promise<void> {
   const certificate = parseCertificate(key.certificateDer);
   const spki = certificate.subjectPublicKeyInfo.toSchema().toBER(false);
   let publicKey: CryptoKey;

@@ -2,6 +2,7 @@
 // Own month tables and an own Europe/Amsterdam offset instead of Intl: the output must not depend
 // on the ICU data of the runtime (Node, workerd), and it is on the hot path.
 import type { ProgrammeCodeType } from '../domain/codes.ts';
+import { RegisterError } from '../errors.ts';
 
 export type DocumentLanguage = 'nl' | 'en';
 export type DiplomaKind = 'diploma' | 'getuigschrift' | 'certificaat';
@@ -148,11 +149,10 @@ const months: Record<DocumentLanguage, readonly string[]> = {
   en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
 };
 
-export class InvalidDateError extends Error {
-  readonly code = 'INVALID_DATE';
+export class InvalidDateError extends RegisterError {
+  static override readonly code = 'INVALID_DATE';
   constructor(value: string) {
     super(`not a calendar date (YYYY-MM-DD): ${JSON.stringify(value)}`);
-    this.name = 'InvalidDateError';
   }
 }
 

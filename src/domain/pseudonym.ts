@@ -4,18 +4,14 @@
 import { base64url } from '../lib/bytes.ts';
 
 const encoder = new TextEncoder();
-const keyCache = new Map<string, Promise<CryptoKey>>();
 
-function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = keyCache.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-    keyCache.set(secret, key);
-  }
-  return key;
+/** The HMAC key of `secret`: import it once for a batch of records (applyRecords) and pass it in. */
+export function pseudonymKey(secret: string): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
 }
 
-export async function subjectIdForBsn(secret: string, bsn: string): Promise<string> {
-  const mac = await crypto.subtle.sign('HMAC', await hmacKey(secret), encoder.encode(`bsn:${bsn}`));
+export async function subjectIdForBsn(secret: string | CryptoKey, bsn: string): Promise<string> {
+  const key = typeof secret === 'string' ? await pseudonymKey(secret) : secret;
+  const mac = await crypto.subtle.sign('HMAC', key, encoder.encode(`bsn:${bsn}`));
   return 'ps1_' + base64url(new Uint8Array(mac));
 }

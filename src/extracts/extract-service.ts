@@ -6,7 +6,7 @@ import { diplomas, holders, institutions, programmes } from '../../db/schema.ts'
 import { rowsOf, type Database, type Tx } from '../database.ts';
 import { AppError } from '../errors.ts';
 import { base64url, sha256Hex } from '../lib/bytes.ts';
-import { activeKid } from '../signing-keys/key-registry.ts';
+import { activeKid as readActiveKid, createKeyRegistry, type KeyRegistry } from '../signing-keys/key-registry.ts';
 import type { SigningKeyPair } from '../signing-keys/signing-key.ts';
 import { buildDiplomaCredential } from '../credentials/diploma-credential.ts';
 import { diplomaContextUrl } from '../credentials/context.ts';
@@ -14,7 +14,7 @@ import { signCredential } from '../credentials/vc-jwt.ts';
 import { buildExtractDocument, type PreparedAssets } from '../documents/extract-pdf.ts';
 import { sealPdfDocument, type SealKey } from '../documents/pdf-seal.ts';
 import { generateExtractNumber, formatExtractNumber } from './extract-number.ts';
-import { claimStatusSlots, type StatusSlot } from './status-store.ts';
+import { createStatusSlotClaims, type StatusSlot, type StatusSlotClaims } from './status-store.ts';
 import { statusListUrl } from './status-publisher.ts';
 import { isUniqueViolation } from '../lib/db-errors.ts';
 
@@ -23,7 +23,9 @@ export type ExtractLanguage = 'nl' | 'en';
 /** What issuing needs beyond the database: keys and the prepared document assets. */
 export interface ExtractIssuer {
   /** the private signing keys this process holds, by kid; the register's active key must be one */
-  signingKeys: ReadonlyMap<string, SigningKeyPair>;
+  signingKeys: { get(kid: string): SigningKeyPair | undefined | Promise<SigningKeyPair | undefined> };
+  /** the app's services (src/services.ts): its key cache, status-entry claims and prepared reads; without them each issue reads afresh */
+  services?: ExtractServices;
   seal: SealKey;
   documentAssets: PreparedAssets;
   publicBaseUrl: string;
@@ -38,7 +40,8 @@ export interface IssuedExtract {
   verifyUrl: string;
 }
 
-// Prepared once per database handle (a prepared statement belongs to the handle it was made on):
+// Prepared once per database handle (a prepared statement belongs to the handle it was made on;
+// kept by the app's DiplomaViews):
 // every extract and every portal diploma page reads this, and prepared it skips drizzle's building
 // of a four-table selection on every read. Only the columns an extract prints
 // (and the owner check needs): each further column is parsed and mapped on every read.
@@ -55,7 +58,14 @@ const prepareViewQuery = (db: Tx) =>
         eqf: diplomas.eqf,
         grades: diplomas.grades,
       },
-      holder: { subjectId: holders.subjectId, givenNames: holders.givenNames, prefix: holders.prefix, familyName: holders.familyName, birthDate: holders.birthDate },
+      // the holder as this diploma says: as the institution reported them where that differs (feed-service.ts)
+      holder: {
+        subjectId: holders.subjectId,
+        givenNames: sql<string>`coalesce(${diplomas.reportedGivenNames}, ${holders.givenNames})`,
+        prefix: sql<string | null>`case when ${diplomas.reportedFamilyName} is null then ${holders.prefix} else ${diplomas.reportedPrefix} end`,
+        familyName: sql<string>`coalesce(${diplomas.reportedFamilyName}, ${holders.familyName})`,
+        birthDate: sql<string>`coalesce(${diplomas.reportedBirthDate}, ${holders.birthDate})::text`,
+      },
       programme: { codeType: programmes.codeType, code: programmes.code, nameNl: programmes.nameNl, nameEn: programmes.nameEn, profiles: programmes.profiles },
       institution: { brin: institutions.brin, location: institutions.location, name: institutions.name, place: institutions.place },
     })
@@ -66,30 +76,45 @@ const prepareViewQuery = (db: Tx) =>
     .where(eq(diplomas.id, sql.placeholder('diplomaId')))
     .prepare('extract_diploma_view');
 
-const viewQueries = new WeakMap<Tx, ReturnType<typeof prepareViewQuery>>();
+export type DiplomaViews = ReturnType<typeof createDiplomaViews>;
+
+/** The app's prepared view queries, one per database handle. */
+export function createDiplomaViews() {
+  const queries = new WeakMap<Tx, ReturnType<typeof prepareViewQuery>>();
+  return (db: Tx) => {
+    let query = queries.get(db);
+    if (!query) queries.set(db, (query = prepareViewQuery(db)));
+    return query;
+  };
+}
+
+/** What issuing keeps between extracts: one per app (src/services.ts). */
+export interface ExtractServices {
+  keys: Pick<KeyRegistry, 'activeKid'>;
+  statusSlots: StatusSlotClaims;
+  diplomaViews: DiplomaViews;
+}
+
+/** ExtractServices for a process that issues without an app (the benchmark, tools) */
+export const createExtractServices = (): ExtractServices => ({ keys: createKeyRegistry(), statusSlots: createStatusSlotClaims(), diplomaViews: createDiplomaViews() });
 
 /** The diploma with everything an extract prints. */
-export async function loadDiplomaView(db: Tx, diplomaId: string) {
-  let query = viewQueries.get(db);
-  if (!query) viewQueries.set(db, (query = prepareViewQuery(db)));
-  const [row] = await query.execute({ diplomaId });
+export async function loadDiplomaView(db: Tx, diplomaId: string, views?: DiplomaViews) {
+  const [row] = await (views ? views(db) : prepareViewQuery(db)).execute({ diplomaId });
   return row;
 }
 export type DiplomaView = NonNullable<Awaited<ReturnType<typeof loadDiplomaView>>>;
 
 export const extractProblems = {
   diplomaNotFound: () =>
-    new AppError({ code: 'DIPLOMA_NOT_FOUND', status: 404, title: 'Diploma not found', detail: 'There is no such diploma among yours.' }),
+    new AppError('DIPLOMA_NOT_FOUND', { detail: 'There is no such diploma among yours.' }),
   diplomaNotCurrent: (state: string) =>
-    new AppError({
-      code: 'DIPLOMA_NOT_CURRENT',
-      status: 409,
-      title: 'No extract for this diploma',
+    new AppError('DIPLOMA_NOT_CURRENT', {
       detail: state === 'annulled' ? 'The diploma was annulled.' : 'The diploma was corrected; download the extract of the current version.',
       extra: { state },
     }),
   noSigningKey: () =>
-    new AppError({ code: 'SIGNING_KEY_UNAVAILABLE', status: 503, title: 'Signing is unavailable', detail: 'This server holds no private key for the active signing key.' }),
+    new AppError('SIGNING_KEY_UNAVAILABLE', { detail: 'This server holds no private key for the active signing key.' }),
 };
 
 /**
@@ -101,11 +126,12 @@ export async function issueExtract(
   issuer: ExtractIssuer,
   req: { diplomaId: string; lang: ExtractLanguage; issuedBy: string; holderSubjectId?: string; now: Date; requestId?: string },
 ): Promise<IssuedExtract> {
-  const view = await loadDiplomaView(db, req.diplomaId);
+  const services = issuer.services;
+  const view = await loadDiplomaView(db, req.diplomaId, services?.diplomaViews);
   if (!view || (req.holderSubjectId !== undefined && view.holder.subjectId !== req.holderSubjectId)) throw extractProblems.diplomaNotFound();
   if (view.diploma.state !== 'valid') throw extractProblems.diplomaNotCurrent(view.diploma.state);
-  const kid = await activeKid(db);
-  const key = kid ? issuer.signingKeys.get(kid) : undefined;
+  const kid = await (services ? services.keys.activeKid(db) : readActiveKid(db));
+  const key = kid ? await issuer.signingKeys.get(kid) : undefined;
   if (!key) throw extractProblems.noSigningKey();
 
   const number = generateExtractNumber();
@@ -125,8 +151,10 @@ export async function issueExtract(
   // in one statement after the slow part (render, seal): no lock is held while a PDF is being made.
   // Two issuances drawing the same free index (rare: lists stay under half full) collide on the
   // unique index at insert; the loser starts over.
+  // claims kept by no app count their entries at once (nothing stays to count them later)
+  const statusSlots = services?.statusSlots ?? createStatusSlotClaims({ countEvery: 1 });
   for (let attempt = 0; ; attempt++) {
-    const { revocation, suspension } = await claimStatusSlots(db, req.now);
+    const { revocation, suspension } = await statusSlots.claim(db, req.now);
     const credential = buildDiplomaCredential(
       { ...subject, diploma: { id: view.diploma.id, kind: view.diploma.kind, awardDate: view.diploma.awardDate, nlqf: view.diploma.nlqf, eqf: view.diploma.eqf, profile } },
       {

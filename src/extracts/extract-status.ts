@@ -16,12 +16,12 @@ export async function withdrawExtract(db: Database, req: { extractId: string; ho
       .innerJoin(diplomas, eq(diplomas.id, extracts.diplomaId))
       .innerJoin(holders, eq(holders.id, diplomas.holderId))
       .where(and(eq(extracts.id, req.extractId), eq(holders.subjectId, req.holderSubjectId)));
-    if (!row) throw new AppError({ code: 'EXTRACT_NOT_FOUND', status: 404, title: 'Extract not found' });
+    if (!row) throw new AppError('EXTRACT_NOT_FOUND');
     if (row.state !== 'active') {
-      throw new AppError({ code: 'EXTRACT_NOT_ACTIVE', status: 409, title: 'The extract is no longer active', extra: { state: row.state } });
+      throw new AppError('EXTRACT_NOT_ACTIVE', { extra: { state: row.state } });
     }
     const changed = await tx.update(extracts).set({ state: 'withdrawn', stateChangedAt: req.now }).where(and(eq(extracts.id, row.id), eq(extracts.state, 'active'))).returning({ id: extracts.id });
-    if (!changed.length) throw new AppError({ code: 'EXTRACT_NOT_ACTIVE', status: 409, title: 'The extract is no longer active' });
+    if (!changed.length) throw new AppError('EXTRACT_NOT_ACTIVE');
     await setStatusBit(tx, { listId: row.revocationList, index: row.revocationIndex }, true, req.now);
     await recordAudit(tx, { actor: `holder:${req.holderSubjectId}`, action: 'extract.withdrawn', subjectType: 'extract', subjectId: row.id, requestId: req.requestId, at: req.now });
   });

@@ -6,7 +6,8 @@ import { statusLists } from '../../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { AppDeps } from '../deps.ts';
 import type { Database } from '../database.ts';
-import { activeKid } from '../signing-keys/key-registry.ts';
+import type { KeyRegistry } from '../signing-keys/key-registry.ts';
+import type { SigningKeyring } from '../signing-keys/keyring.ts';
 import { buildStatusListCredential, encodeStatusList, type StatusPurpose } from '../credentials/status-list.ts';
 import { signCredential } from '../credentials/vc-jwt.ts';
 import { readStatusList } from './status-store.ts';
@@ -25,8 +26,9 @@ export interface SignedStatusList {
 export type StatusListPublisher = ReturnType<typeof createStatusListPublisher>;
 
 // GET /status/:id reads the version on every call, so a change to a list is served at once;
-// prepared once per database handle, it skips drizzle's query building. (Verifications read list
-// versions with their register facts, verifier/sources.ts, and call signedVersion.)
+// prepared once per database handle (kept by the publisher), it skips drizzle's query building.
+// (Verifications read list versions with their register facts, verifier/sources.ts, and call
+// signedVersion.)
 const prepareVersionQuery = (db: Database) =>
   db
     .select({ purpose: statusLists.purpose, version: statusLists.version, updatedAt: statusLists.updatedAt })
@@ -34,14 +36,6 @@ const prepareVersionQuery = (db: Database) =>
     .where(eq(statusLists.id, sql.placeholder('id')))
     .prepare('status_list_version');
 
-const versionQueries = new WeakMap<Database, ReturnType<typeof prepareVersionQuery>>();
-
-async function readVersion(db: Database, id: string) {
-  let query = versionQueries.get(db);
-  if (!query) versionQueries.set(db, (query = prepareVersionQuery(db)));
-  const [row] = await query.execute({ id });
-  return row;
-}
 
 /** What the publisher needs to know of a list besides its id: its version says when to re-sign. */
 export interface StatusListVersion {
@@ -50,15 +44,29 @@ export interface StatusListVersion {
   updatedAt: Date;
 }
 
-export function createStatusListPublisher() {
+export function createStatusListPublisher(keys: KeyRegistry, signingKeys: SigningKeyring) {
   // by id@version@kid; a promise, so that callers arriving while a list is being signed share it
   const cache = new Map<string, Promise<SignedStatusList>>();
+  const versionQueries = new WeakMap<Database, ReturnType<typeof prepareVersionQuery>>();
 
-  async function signedVersion(deps: Pick<AppDeps, 'db' | 'config' | 'signingKeys'>, id: string, list: StatusListVersion): Promise<SignedStatusList> {
-    const kid = await activeKid(deps.db);
-    const key = kid ? deps.signingKeys?.get(kid) : undefined;
-    if (!key) throw new AppError({ code: 'SIGNING_KEY_UNAVAILABLE', status: 503, title: 'Signing is unavailable' });
+  async function readVersion(db: Database, id: string) {
+    let query = versionQueries.get(db);
+    if (!query) versionQueries.set(db, (query = prepareVersionQuery(db)));
+    const [row] = await query.execute({ id });
+    return row;
+  }
+
+  const unavailable = () => new AppError('SIGNING_KEY_UNAVAILABLE');
+
+  async function signedVersion(deps: Pick<AppDeps, 'db' | 'config'>, id: string, list: StatusListVersion): Promise<SignedStatusList> {
+    const kid = await keys.activeKid(deps.db);
+    if (!kid) throw unavailable();
     const cacheKey = `${id}@${list.version}@${kid}`;
+    const hit = cache.get(cacheKey);
+    if (hit) return hit;
+    const key = await signingKeys.get(kid);
+    if (!key) throw unavailable();
+    // another caller may have started it while the key was looked up
     let entry = cache.get(cacheKey);
     if (!entry) {
       entry = (async () => {
@@ -82,7 +90,7 @@ export function createStatusListPublisher() {
 
   return {
     /** The signed list, or undefined when there is no such list. Throws 503 without a signing key. */
-    async signed(deps: Pick<AppDeps, 'db' | 'config' | 'signingKeys'>, id: string): Promise<SignedStatusList | undefined> {
+    async signed(deps: Pick<AppDeps, 'db' | 'config'>, id: string): Promise<SignedStatusList | undefined> {
       const list = await readVersion(deps.db, id);
       return list ? signedVersion(deps, id, list) : undefined;
     },

@@ -38,44 +38,61 @@ const MAX_BATCH = 16;
 /** entries are added to a list's `allocated` count once this many have been claimed (see claimSlots) */
 const COUNT_EVERY = 16;
 
-// The open list of each purpose as last seen, per database handle, with the entries claimed from
-// it that its `allocated` does not count yet. The open list changes once in 65,536 extracts; an
-// entry gone stale (another process opened the next list) claims nothing, as a half full list
-// does, and is looked up again.
-const openLists = new WeakMap<Tx, Map<StatusPurpose, { id: string; uncounted: number }>>();
+// The open list of each purpose as last seen, with the entries claimed from it that its
+// `allocated` does not count yet. The open list changes once in 65,536 extracts; an entry gone
+// stale (another process opened the next list) claims nothing, as a half full list does, and is
+// looked up again.
+type OpenLists = Map<StatusPurpose, { id: string; uncounted: number }>;
 
 interface Waiting {
   now: Date;
   resolve: (slots: StatusSlots) => void;
   reject: (err: unknown) => void;
 }
-const claimQueues = new WeakMap<Tx, { waiting: Waiting[]; busy: boolean }>();
-
-/**
- * A uniformly random unused index in the open list of each purpose. Issuances asking while a
- * claim is under way (on PostgreSQL, several are in flight at once) are claimed together in the
- * next statement: one round trip for all of them.
- *
- * Two issuances may still draw the same index (neither has stored its extract yet, e.g. in two
- * processes); the unique index on the extract's entry catches that at insert, and the loser
- * starts over.
- */
-export function claimStatusSlots(db: Tx, now: Date): Promise<StatusSlots> {
-  let queue = claimQueues.get(db);
-  if (!queue) claimQueues.set(db, (queue = { waiting: [], busy: false }));
-  const q = queue;
-  return new Promise((resolve, reject) => {
-    q.waiting.push({ now, resolve, reject });
-    if (!q.busy) void drainClaims(db, q);
-  });
+interface ClaimQueue {
+  waiting: Waiting[];
+  busy: boolean;
+  open: OpenLists;
+  /** entries are added to `allocated` once this many were claimed (1 for claims kept by no app: count at once) */
+  countEvery: number;
 }
 
-async function drainClaims(db: Tx, q: { waiting: Waiting[]; busy: boolean }): Promise<void> {
+export type StatusSlotClaims = ReturnType<typeof createStatusSlotClaims>;
+
+/**
+ * The app's claims of status entries (one per app, src/services.ts), with what it keeps per
+ * database handle: the open lists and the queue of claims waiting.
+ */
+export function createStatusSlotClaims({ countEvery = COUNT_EVERY }: { countEvery?: number } = {}) {
+  const queues = new WeakMap<Tx, ClaimQueue>();
+  return {
+    /**
+     * A uniformly random unused index in the open list of each purpose. Issuances asking while a
+     * claim is under way (on PostgreSQL, several are in flight at once) are claimed together in the
+     * next statement: one round trip for all of them.
+     *
+     * Two issuances may still draw the same index (neither has stored its extract yet, e.g. in two
+     * processes); the unique index on the extract's entry catches that at insert, and the loser
+     * starts over.
+     */
+    claim(db: Tx, now: Date): Promise<StatusSlots> {
+      let queue = queues.get(db);
+      if (!queue) queues.set(db, (queue = { waiting: [], busy: false, open: new Map(), countEvery }));
+      const q = queue;
+      return new Promise((resolve, reject) => {
+        q.waiting.push({ now, resolve, reject });
+        if (!q.busy) void drainClaims(db, q);
+      });
+    },
+  };
+}
+
+async function drainClaims(db: Tx, q: ClaimQueue): Promise<void> {
   q.busy = true;
   while (q.waiting.length) {
     const batch = q.waiting.splice(0, MAX_BATCH);
     try {
-      const slots = await claimSlots(db, batch.length, batch.at(-1)!.now);
+      const slots = await claimSlots(db, q, batch.length, batch.at(-1)!.now);
       batch.forEach((w, i) => w.resolve(slots[i]!));
     } catch (err) {
       for (const w of batch) w.reject(err);
@@ -95,9 +112,7 @@ async function drainClaims(db: Tx, q: { waiting: Waiting[]; busy: boolean }): Pr
  * much at most. The lists are locked in the order of their ids: two claims counting at once (two
  * processes) must not each hold the list the other waits for.
  */
-async function claimSlots(db: Tx, count: number, now: Date): Promise<StatusSlots[]> {
-  let open = openLists.get(db);
-  if (!open) openLists.set(db, (open = new Map()));
+async function claimSlots(db: Tx, { open, countEvery }: ClaimQueue, count: number, now: Date): Promise<StatusSlots[]> {
   const found: Record<StatusPurpose, StatusSlot[]> = { revocation: [], suspension: [] };
   for (let round = 0; ; round++) {
     const wanted = PURPOSES.filter((p) => !found[p].length);
@@ -109,7 +124,7 @@ async function claimSlots(db: Tx, count: number, now: Date): Promise<StatusSlots
       if (!list) open.set(purpose, (list = { id: await newestList(db, purpose, now), uncounted: 0 }));
       claims.push({ purpose, list, candidates: randomIndexes(count * CANDIDATES) });
     }
-    const counting = claims.some((c) => c.list.uncounted + count >= COUNT_EVERY);
+    const counting = claims.some((c) => c.list.uncounted + count >= countEvery);
     const ids = sql.join(
       claims.map((c) => sql`${c.list.id}`),
       sql`, `,

@@ -2,22 +2,31 @@
 // annulment. Idempotent on (institution, reference): the same record again is "unchanged", a
 // different record under a used reference is a conflict. A rejected record writes nothing.
 //
-// A batch (one record, or up to 10,000 from the bulk endpoint) is applied in three steps: read what
-// the batch touches in a few set queries, decide every record in memory in order (a later record
-// may correct an earlier one), then write all accepted changes in multi-row statements in one
-// transaction. Feed writes of one institution are serialised by an advisory lock.
+// A batch (one record, or up to 10,000 from the bulk endpoint) is applied in chunks that each take
+// tens of milliseconds, in order, each in its own transaction, in three steps: read what the chunk
+// touches in a few set queries, decide every record in memory in order (a later record may correct
+// an earlier one), then write all accepted changes in multi-row statements. A later chunk reads
+// what the earlier ones committed, so a record may refer to any earlier record of the batch, and a
+// reference sent twice is "unchanged" (or a conflict) the second time, in whichever chunk it is.
+// Feed writes of one institution are serialised by an advisory lock, per chunk.
+//
+// An institution reports its own diplomas: its record may correct the name or birth date of a
+// holder only while no other institution reports on that holder. Otherwise the holder stays as
+// they are, the diploma keeps the name as reported, and the difference is flagged for review
+// (identity_reviews) with the warning HOLDER_IDENTITY_DIFFERS in the record's result.
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { auditEvents, diplomas, feedRecords, holders, institutions, programmes } from '../../db/schema.ts';
+import { auditEvents, diplomas, feedRecords, holders, identityReviews, institutions, programmes } from '../../db/schema.ts';
 import type { Database, Tx } from '../database.ts';
-import { AppError, type FieldError, problems } from '../errors.ts';
+import { AppError, type FieldCode, type FieldError, problems } from '../errors.ts';
 import { codeTypeForSector, kindsBySector, registerStartBySector, type Sector } from '../domain/codes.ts';
-import { subjectIdForBsn } from '../domain/pseudonym.ts';
+import { pseudonymKey, subjectIdForBsn } from '../domain/pseudonym.ts';
 import { sha256Hex } from '../lib/bytes.ts';
 import { canonicalJson } from '../lib/canonical-json.ts';
 import { isUniqueViolation } from '../lib/db-errors.ts';
 import { fingerprintSource } from './record-fingerprint.ts';
+import { inSlices, nextTurn } from './bulk-lines.ts';
 import { revokeExtractsOfDiplomas } from '../extracts/extract-status.ts';
-import type { AwardRecord, CorrectionRecord, FeedOutcome, FeedRecord } from './schemas.ts';
+import type { AwardRecord, CorrectionRecord, FeedOutcome, FeedRecord, FeedWarning } from './schemas.ts';
 
 export interface FeedContext {
   /** the institution the API key belongs to */
@@ -26,6 +35,20 @@ export interface FeedContext {
   now: Date;
   requestId?: string;
 }
+
+/** records fingerprinted or decided between two turns of the event loop */
+const DECIDE_SLICE = 250;
+/** rows per insert statement: building one is synchronous work, so it stays small */
+const WRITE_CHUNK = 250;
+/**
+ * How long one transaction may hold the database. PGlite has one connection: while a transaction
+ * is open every other query (/health's too) waits for it; a whole 10,000-record bulk in one
+ * transaction held it for 3–5 s. Chunks are sized from the time the previous one took (100 new
+ * awards take ~25–40 ms on PGlite, more on a loaded machine; the first ones are slower), growing
+ * at most twofold from one chunk to the next, within these bounds.
+ */
+const COMMIT_TARGET_MS = 30;
+const COMMIT_CHUNK = { first: 25, min: 20, max: 1000 };
 
 export type RecordResult = { ok: true; outcome: FeedOutcome } | { ok: false; error: AppError };
 type DiplomaState = 'valid' | 'corrected' | 'annulled';
@@ -39,14 +62,41 @@ export async function applyRecord(db: Database | Tx, ctx: FeedContext, record: F
 
 /** Applies records in order; one result per record. Only unexpected failures throw. */
 export async function applyRecords(db: Database | Tx, ctx: FeedContext, records: FeedRecord[]): Promise<RecordResult[]> {
-  const subjectIds = await Promise.all(records.map((r) => (r.type === 'annulment' ? undefined : subjectIdForBsn(ctx.pseudonymSecret, r.holder.bsn))));
-  const hashes = await Promise.all(records.map((r, i) => sha256Hex(canonicalJson(fingerprintSource(r, subjectIds[i])))));
+  if (!records.length) return [];
+  const pseudonyms = await pseudonymKey(ctx.pseudonymSecret);
+  // 10,000 records are too much to pseudonymise, fingerprint and decide in one turn of the event
+  // loop (starting 10,000 Web Crypto operations alone takes ~100 ms): a slice at a time
+  const subjectIds: (string | undefined)[] = [];
+  const hashes: string[] = [];
+  for (let i = 0; i < records.length; i += DECIDE_SLICE) {
+    const slice = records.slice(i, i + DECIDE_SLICE);
+    const ids = await Promise.all(slice.map((r) => (r.type === 'annulment' ? undefined : subjectIdForBsn(pseudonyms, r.holder.bsn))));
+    hashes.push(...(await Promise.all(slice.map((r, j) => sha256Hex(canonicalJson(fingerprintSource(r, ids[j])))))));
+    subjectIds.push(...ids);
+  }
+  const results: RecordResult[] = [];
+  let size = COMMIT_CHUNK.first;
+  for (let start = 0; start < records.length; ) {
+    if (start) await nextTurn(); // lets the requests waiting meanwhile reach the database first
+    const end = Math.min(records.length, start + size);
+    const began = performance.now(); // wall time: in workerd the clock moves across I/O, which a transaction is made of
+    results.push(...(await applyChunk(db, ctx, records.slice(start, end), hashes.slice(start, end), subjectIds.slice(start, end))));
+    const fitting = Math.round(((end - start) * COMMIT_TARGET_MS) / Math.max(1, performance.now() - began));
+    size = Math.max(COMMIT_CHUNK.min, Math.min(COMMIT_CHUNK.max, 2 * size, fitting));
+    start = end;
+  }
+  return results;
+}
+
+/** One transaction: the chunk's records applied in order against what is committed so far. */
+async function applyChunk(db: Database | Tx, ctx: FeedContext, records: FeedRecord[], hashes: string[], subjectIds: (string | undefined)[]): Promise<RecordResult[]> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await db.transaction(async (tx) => {
         await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`feed:${ctx.brin}`}))`);
         const plan = new BatchPlan(ctx, await loadView(tx, ctx.brin, records, subjectIds));
-        const results = records.map((record, i) => plan.apply(record, hashes[i]!, subjectIds[i]));
+        const results: RecordResult[] = [];
+        await inSlices(records, () => 0, (record, i) => results.push(plan.apply(record, hashes[i]!, subjectIds[i])), DECIDE_SLICE);
         await plan.write(tx);
         return results;
       });
@@ -71,7 +121,11 @@ interface KnownHolder {
   prefix: string | null;
   familyName: string;
   birthDate: string;
+  /** another institution has diplomas of this holder: this one's records do not rewrite them */
+  reportedByOthers: boolean;
 }
+type HolderIdentity = Omit<KnownHolder, 'id' | 'reportedByOthers'>;
+const identityFields = ['givenNames', 'prefix', 'familyName', 'birthDate'] as const;
 interface RegisterView {
   institutions: Map<string, { id: number; sector: Sector }>; // by location
   programmes: Map<string, typeof programmes.$inferSelect>; // by codeType:code
@@ -103,7 +157,15 @@ async function loadView(tx: Tx, brin: string, records: FeedRecord[], subjectIds:
       : [],
     subjects.length
       ? tx
-          .select({ id: holders.id, subjectId: holders.subjectId, givenNames: holders.givenNames, prefix: holders.prefix, familyName: holders.familyName, birthDate: holders.birthDate })
+          .select({
+            id: holders.id,
+            subjectId: holders.subjectId,
+            givenNames: holders.givenNames,
+            prefix: holders.prefix,
+            familyName: holders.familyName,
+            birthDate: holders.birthDate,
+            reportedByOthers: sql<boolean>`exists (select 1 from ${diplomas} d join ${institutions} i on i.id = d.institution_id where d.holder_id = "holders"."id" and i.brin <> ${brin})`,
+          })
           .from(holders)
           .where(inArray(holders.subjectId, subjects))
       : [],
@@ -125,7 +187,8 @@ async function loadView(tx: Tx, brin: string, records: FeedRecord[], subjectIds:
 class BatchPlan {
   private readonly diplomaInserts: (typeof diplomas.$inferInsert)[] = [];
   private readonly holderInserts = new Map<string, typeof holders.$inferInsert>();
-  private readonly holderUpdates = new Map<string, Omit<KnownHolder, 'id'>>();
+  private readonly holderUpdates = new Map<string, HolderIdentity>();
+  private readonly reviews: (typeof identityReviews.$inferInsert)[] = [];
   private readonly stateChanges = new Map<string, Partial<typeof diplomas.$inferInsert>>();
   private readonly feedInserts: (typeof feedRecords.$inferInsert)[] = [];
   private readonly audit: (typeof auditEvents.$inferInsert)[] = [];
@@ -145,10 +208,7 @@ class BatchPlan {
     const seen = this.view.feed.get(record.reference);
     if (seen) {
       if (seen.recordHash !== recordHash) {
-        throw new AppError({
-          code: 'REFERENCE_CONFLICT',
-          status: 409,
-          title: 'Reference already used for a different record',
+        throw new AppError('REFERENCE_CONFLICT', {
           detail: `Reference ${record.reference} was received before with other content. Send a correction with a new reference to change a diploma.`,
           extra: { reference: record.reference },
         });
@@ -158,17 +218,17 @@ class BatchPlan {
     }
     switch (record.type) {
       case 'award': {
-        const id = this.addDiploma(record, subjectId!);
+        const { id, warnings } = this.addDiploma(record, subjectId!);
         this.remember(record, recordHash, id, 'diploma.awarded', id, { reference: record.reference });
-        return { status: 'created', type: 'award', reference: record.reference, diplomaId: id, diplomaState: 'valid' };
+        return { status: 'created', type: 'award', reference: record.reference, diplomaId: id, diplomaState: 'valid', ...warnings };
       }
       case 'correction': {
         const target = this.currentDiploma(record.corrects, '/corrects');
-        const id = this.addDiploma(record, subjectId!);
+        const { id, warnings } = this.addDiploma(record, subjectId!);
         target.state = 'corrected';
         this.stateChanges.set(target.id, { state: 'corrected', supersededBy: id, updatedAt: this.ctx.now });
         this.remember(record, recordHash, id, 'diploma.corrected', target.id, { reference: record.corrects, supersededBy: id, supersededByReference: record.reference });
-        return { status: 'created', type: 'correction', reference: record.reference, diplomaId: id, diplomaState: 'valid' };
+        return { status: 'created', type: 'correction', reference: record.reference, diplomaId: id, diplomaState: 'valid', ...warnings };
       }
       case 'annulment': {
         const target = this.currentDiploma(record.annuls, '/annuls');
@@ -193,10 +253,7 @@ class BatchPlan {
     }
     if (target.state === 'valid') return target;
     const annulled = target.state === 'annulled';
-    throw new AppError({
-      code: annulled ? 'DIPLOMA_ANNULLED' : 'DIPLOMA_SUPERSEDED',
-      status: 409,
-      title: annulled ? 'The diploma is annulled' : 'The diploma was already corrected',
+    throw new AppError(annulled ? 'DIPLOMA_ANNULLED' : 'DIPLOMA_SUPERSEDED', {
       detail: annulled
         ? `Diploma ${reference} is annulled; it cannot be changed any more.`
         : `Diploma ${reference} was superseded by a correction; send changes against the current version.`,
@@ -205,13 +262,10 @@ class BatchPlan {
   }
 
   /** Checks an award or correction against the register; plans the diploma (and holder) rows. */
-  private addDiploma(record: AwardRecord | CorrectionRecord, subjectId: string): string {
+  private addDiploma(record: AwardRecord | CorrectionRecord, subjectId: string): { id: string; warnings?: { warnings: FeedWarning[] } } {
     const { ctx, view } = this;
     if (record.institution.brin !== ctx.brin) {
-      throw new AppError({
-        code: 'INSTITUTION_NOT_ALLOWED',
-        status: 403,
-        title: 'Not your institution',
+      throw new AppError('INSTITUTION_NOT_ALLOWED', {
         detail: `This API key reports for ${ctx.brin}, not ${record.institution.brin}.`,
       });
     }
@@ -226,11 +280,16 @@ class BatchPlan {
     if (errors.length || !programme) throw problems.validation(errors);
 
     const id = crypto.randomUUID();
+    const holder = this.planHolder(subjectId, record.holder);
+    const reported = holder.differs
+      ? { reportedGivenNames: holder.reported.givenNames, reportedPrefix: holder.reported.prefix, reportedFamilyName: holder.reported.familyName, reportedBirthDate: holder.reported.birthDate }
+      : {};
     this.diplomaInserts.push({
       id,
       institutionId: institution.id,
       programmeId: programme.id,
-      holderId: this.planHolder(subjectId, record.holder),
+      holderId: holder.id,
+      ...reported,
       reference: record.reference,
       kind: record.kind,
       profile: record.programme.profile ?? null,
@@ -244,19 +303,40 @@ class BatchPlan {
     const planned: KnownDiploma = { id, state: 'valid' };
     view.diplomas.set(record.reference, planned);
     view.diplomasById.set(id, planned);
-    return id;
+    if (!holder.differs) return { id };
+    this.reviews.push({ diplomaId: id, holderId: holder.id, reportedBy: ctx.brin, fields: holder.differs, createdAt: ctx.now });
+    this.audit.push({
+      actor: `institution:${ctx.brin}`,
+      action: 'diploma.holder_identity_differs',
+      subjectType: 'diploma',
+      subjectId: id,
+      data: { holderId: holder.id, fields: holder.differs },
+      requestId: ctx.requestId,
+      at: ctx.now,
+    });
+    const warning: FeedWarning = {
+      code: 'HOLDER_IDENTITY_DIFFERS',
+      detail: `The register knows this holder with another ${holder.differs.map(fieldWords).join(', ')} from other institutions' diplomas. This diploma keeps the holder as you reported them and is flagged for review; the holder's other diplomas are unchanged.`,
+      fields: holder.differs,
+    };
+    return { id, warnings: { warnings: [warning] } };
   }
 
-  private planHolder(subjectId: string, holder: AwardRecord['holder']): string {
-    const values = { givenNames: holder.givenNames, prefix: holder.prefix || null, familyName: holder.familyName, birthDate: holder.birthDate };
+  /**
+   * The holder of a new diploma: created, found, or corrected by the institution that alone
+   * reports on them. `differs`: the record names a holder other institutions know otherwise.
+   */
+  private planHolder(subjectId: string, holder: AwardRecord['holder']): { id: string; differs?: (keyof HolderIdentity)[]; reported: HolderIdentity } {
+    const values: HolderIdentity = { givenNames: holder.givenNames, prefix: holder.prefix || null, familyName: holder.familyName, birthDate: holder.birthDate };
     const known = this.view.holders.get(subjectId);
     if (!known) {
       const id = crypto.randomUUID();
-      this.view.holders.set(subjectId, { id, ...values });
+      this.view.holders.set(subjectId, { id, ...values, reportedByOthers: false });
       this.holderInserts.set(id, { id, subjectId, ...values, createdAt: this.ctx.now, updatedAt: this.ctx.now });
-      return id;
+      return { id, reported: values };
     }
-    const changed = (Object.keys(values) as (keyof typeof values)[]).filter((k) => known[k] !== values[k]);
+    const changed = identityFields.filter((k) => known[k] !== values[k]);
+    if (changed.length && known.reportedByOthers) return { id: known.id, differs: [...changed], reported: values };
     if (changed.length) {
       Object.assign(known, values);
       const pending = this.holderInserts.get(known.id);
@@ -266,13 +346,13 @@ class BatchPlan {
         this.audit.push({ actor: `institution:${this.ctx.brin}`, action: 'holder.updated', subjectType: 'holder', subjectId: known.id, data: { fields: changed }, requestId: this.ctx.requestId, at: this.ctx.now });
       }
     }
-    return known.id;
+    return { id: known.id, reported: values };
   }
 
   async write(tx: Tx): Promise<void> {
-    for (const rows of chunks([...this.holderInserts.values()], 1000)) await tx.insert(holders).values(rows);
+    for (const rows of chunks([...this.holderInserts.values()], WRITE_CHUNK)) await tx.insert(holders).values(rows);
     for (const [id, values] of this.holderUpdates) await tx.update(holders).set({ ...values, updatedAt: this.ctx.now }).where(eq(holders.id, id));
-    for (const rows of chunks(this.diplomaInserts, 1000)) await tx.insert(diplomas).values(rows);
+    for (const rows of chunks(this.diplomaInserts, WRITE_CHUNK)) await tx.insert(diplomas).values(rows);
     for (const [id, change] of this.stateChanges) await tx.update(diplomas).set(change).where(eq(diplomas.id, id));
     await revokeExtractsOfDiplomas(
       tx,
@@ -281,8 +361,9 @@ class BatchPlan {
       this.ctx.now,
       this.ctx.requestId,
     );
-    for (const rows of chunks(this.feedInserts, 2000)) await tx.insert(feedRecords).values(rows);
-    for (const rows of chunks(this.audit, 2000)) await tx.insert(auditEvents).values(rows);
+    for (const rows of chunks(this.reviews, WRITE_CHUNK)) await tx.insert(identityReviews).values(rows);
+    for (const rows of chunks(this.feedInserts, WRITE_CHUNK)) await tx.insert(feedRecords).values(rows);
+    for (const rows of chunks(this.audit, WRITE_CHUNK)) await tx.insert(auditEvents).values(rows);
   }
 }
 
@@ -294,7 +375,7 @@ export function diplomaRuleViolations(
   now: Date,
 ): FieldError[] {
   const errors: FieldError[] = [];
-  const fail = (pointer: string, code: string, detail: string) => errors.push({ pointer, code, detail });
+  const fail = (pointer: string, code: FieldCode, detail: string) => errors.push({ pointer, code, detail });
   if (!programme || programme.sector !== sector) {
     fail('/programme/code', 'PROGRAMME_UNKNOWN', `${record.programme.code} is not a known ${codeTypeForSector(sector).toUpperCase()} programme for the ${sector} sector.`);
   } else {
@@ -326,6 +407,8 @@ export function diplomaRuleViolations(
   });
   return errors;
 }
+
+const fieldWords = (field: string) => ({ givenNames: 'given names', prefix: 'prefix', familyName: 'family name', birthDate: 'birth date' })[field] ?? field;
 
 function addYears(isoDay: string, years: number): string {
   return `${String(Number(isoDay.slice(0, 4)) + years).padStart(4, '0')}${isoDay.slice(4)}`;

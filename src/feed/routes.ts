@@ -8,6 +8,7 @@ import { requireMediaType } from '../http/middleware.ts';
 import { problemBody, zodIssuesToFieldErrors } from '../http/problem.ts';
 import { authenticateApiKey } from './api-keys.ts';
 import { applyRecord, applyRecords, recordStatus } from './feed-service.ts';
+import { BULK_MAX_JSON_DEPTH, BULK_MAX_LINE_CHARS, inSlices, jsonStreamInSlices, lineRefusal, readBulkLines } from './bulk-lines.ts';
 import {
   bulkResultSchema,
   type FeedRecord,
@@ -53,7 +54,7 @@ const postBulk = createRoute({
   tags: ['Institution feed'],
   summary: `Report up to ${BULK_MAX_RECORDS.toLocaleString('en')} records as NDJSON`,
   description:
-    'One JSON record per line (`application/x-ndjson`), applied in order (a later line may correct an earlier one), each on its own: a rejected line writes nothing and does not stop the others. All accepted lines are committed together. The answer has a result per line.',
+    'One JSON record per line (`application/x-ndjson`), applied in order (a later line may correct an earlier one), each on its own: a rejected line writes nothing and does not stop the others. Accepted lines are committed in order, in small batches (tens of milliseconds each): should the request fail part-way, the lines before are kept, and sending the same body again is safe (lines received before answer `unchanged`). The answer has a result per line. A line longer than 65,536 characters (`BULK_LINE_TOO_LONG`) or nesting arrays and objects deeper than 8 (`BULK_LINE_TOO_DEEP`) is refused unread; a line\'s result lists its first 20 field errors. An applied record may carry `warnings` (`HOLDER_IDENTITY_DIFFERS`).',
   security,
   middleware: [institutionAuth, requireMediaType('application/x-ndjson', 'application/jsonl')] as const,
   request: { body: { required: true, content: { 'application/x-ndjson': { schema: z.string().openapi({ example: '{"type":"award",…}\n{"type":"annulment",…}\n' }) } } } },
@@ -102,44 +103,64 @@ export function feedRoutes() {
   router.openapi(postBulk, async (c) => {
     const deps = c.get('deps');
     const brin = c.get('brin');
-    const lines = (await c.req.text()).split('\n');
-    const records = lines.map((text, i) => ({ line: i + 1, text: text.trim() })).filter((l) => l.text !== '');
+    const records = await readBulkLines(c.req.raw.body, BULK_MAX_RECORDS);
     if (records.length > BULK_MAX_RECORDS) {
-      throw new AppError({ code: 'BULK_TOO_MANY_RECORDS', status: 413, title: 'Too many records', detail: `Send at most ${BULK_MAX_RECORDS} records per request; this one has ${records.length}.` });
+      throw new AppError('BULK_TOO_MANY_RECORDS', { detail: `Send at most ${BULK_MAX_RECORDS} records per request; this one has more.` });
     }
     type LineResult = z.infer<typeof bulkResultSchema>['results'][number];
     const results: LineResult[] = [];
     const accepted: { slot: number; record: FeedRecord }[] = [];
-    for (const { line, text } of records) {
+    const reject = (line: number, err: AppError, reference?: string) =>
+      results.push({ line, ...(reference ? { reference } : {}), status: 'rejected', problem: bare(err, deps.config.publicBaseUrl) });
+    await inSlices(records, (r) => r.text.length, (record) => {
+      const { line, text } = record;
+      const refused = lineRefusal(record);
+      if (refused) return void reject(line, bulkLineProblems[refused]());
       let json: unknown;
       try {
         json = JSON.parse(text);
       } catch {
-        results.push({ line, status: 'rejected', problem: bare(problems.malformedJson(), deps.config.publicBaseUrl) });
-        continue;
+        return void reject(line, problems.malformedJson());
       }
       const reference = typeof (json as { reference?: unknown })?.reference === 'string' ? (json as { reference: string }).reference : undefined;
       const parsed = feedRecordSchema.safeParse(json);
-      if (!parsed.success) {
-        results.push({ line, reference, status: 'rejected', problem: bare(problems.validation(zodIssuesToFieldErrors(parsed.error.issues)), deps.config.publicBaseUrl) });
-        continue;
-      }
+      if (!parsed.success) return void reject(line, bulkValidationProblem(parsed.error.issues), reference);
       accepted.push({ slot: results.length, record: parsed.data });
       results.push({ line, reference, status: 'rejected' }); // filled in below
-    }
+    });
     const applied = await applyRecords(deps.db, { brin, pseudonymSecret: deps.pseudonymSecret, now: deps.clock.now(), requestId: c.get('requestId') }, accepted.map((a) => a.record));
     applied.forEach((result, i) => {
       const slot = results[accepted[i]!.slot]!;
-      if (result.ok) Object.assign(slot, { status: result.outcome.status, diplomaId: result.outcome.diplomaId, diplomaState: result.outcome.diplomaState });
+      if (result.ok) {
+        const { status, diplomaId, diplomaState, warnings } = result.outcome;
+        Object.assign(slot, { status, diplomaId, diplomaState, ...(warnings ? { warnings } : {}) });
+      }
       else slot.problem = bare(result.error, deps.config.publicBaseUrl);
     });
     const summary = { received: records.length, created: 0, unchanged: 0, rejected: 0 };
     for (const r of results) summary[r.status]++;
     deps.logger.info('feed.bulk', { requestId: c.get('requestId'), brin, ...summary });
-    return c.json({ summary, results }, 200);
+    c.header('content-type', 'application/json');
+    return c.body(jsonStreamInSlices({ summary }, 'results', results), 200) as never;
   });
 
   return router;
+}
+
+const bulkLineProblems = {
+  BULK_LINE_TOO_LONG: () =>
+    new AppError('BULK_LINE_TOO_LONG', { detail: `A record line holds at most ${BULK_MAX_LINE_CHARS.toLocaleString('en')} characters.` }),
+  BULK_LINE_TOO_DEEP: () =>
+    new AppError('BULK_LINE_TOO_DEEP', { detail: `A record line nests arrays and objects at most ${BULK_MAX_JSON_DEPTH} deep.` }),
+};
+
+/** A line's field errors, the first BULK_MAX_FIELD_ERRORS of them: a result per line stays small. */
+const BULK_MAX_FIELD_ERRORS = 20;
+function bulkValidationProblem(issues: z.core.$ZodIssue[]): AppError {
+  const errors = zodIssuesToFieldErrors(issues.slice(0, BULK_MAX_FIELD_ERRORS));
+  return issues.length > BULK_MAX_FIELD_ERRORS
+    ? problems.validation(errors, `One or more fields are invalid; the first ${BULK_MAX_FIELD_ERRORS} of ${issues.length} are listed.`)
+    : problems.validation(errors);
 }
 
 function bare(err: AppError, baseUrl: string) {

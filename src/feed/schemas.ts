@@ -2,10 +2,11 @@
 // OpenAPI document. Rules that need the register (known programme, sector) live in feed-service.ts.
 import { z } from '@hono/zod-openapi';
 import { BRIN, LOCATION, isValidBsn } from '../domain/codes.ts';
+import type { FieldCode } from '../errors.ts';
 
 // zod keeps custom `params` only on refinements, so every check with its own code is one.
-const issue = (code: string, message: string) => ({ message, params: { code }, abort: true });
-const matching = (re: RegExp, code: string, message: string) => z.string().refine((s) => re.test(s), issue(code, message));
+const issue = (code: FieldCode, message: string) => ({ message, params: { code }, abort: true });
+const matching = (re: RegExp, code: FieldCode, message: string) => z.string().refine((s) => re.test(s), issue(code, message));
 
 export const isoDate = matching(/^\d{4}-\d{2}-\d{2}$/, 'DATE_FORMAT', 'Use YYYY-MM-DD.')
   .refine((s) => {
@@ -23,7 +24,9 @@ const personName = (max: number) =>
         .string()
         .refine((s) => s.length > 0, issue('NAME_EMPTY', 'Must not be empty.'))
         .refine((s) => s.length <= max, issue('NAME_TOO_LONG', `At most ${max} characters.`))
-        .refine((s) => /^[\p{L}\p{M}][\p{L}\p{M}' .\-’]*$/u.test(s), issue('NAME_CHARACTERS', 'Letters, spaces, hyphens, apostrophes and dots only.')),
+        // accents alone ("\u0301\u0301") are no name: nothing would be left to print, fold or compare
+        .refine((s) => /\p{L}/u.test(s), issue('NAME_NO_LETTERS', 'A name has at least one letter; accents alone are no name.'))
+        .refine((s) => /^\p{L}[\p{L}\p{M}' .\-’]*$/u.test(s), issue('NAME_CHARACTERS', 'Letters, spaces, hyphens, apostrophes and dots only, starting with a letter.')),
     );
 
 export const referenceSchema = matching(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'REFERENCE_FORMAT', '1–64 characters: letters, digits, . _ : - (starting with a letter or digit).')
@@ -123,6 +126,19 @@ export type AwardRecord = z.infer<typeof awardRecordSchema>;
 export type CorrectionRecord = z.infer<typeof correctionRecordSchema>;
 export type AnnulmentRecord = z.infer<typeof annulmentRecordSchema>;
 
+export const feedWarningSchema = z
+  .object({
+    code: z.enum(['HOLDER_IDENTITY_DIFFERS']),
+    detail: z.string(),
+    fields: z.array(z.enum(['givenNames', 'prefix', 'familyName', 'birthDate'])).optional(),
+  })
+  .openapi('FeedWarning', {
+    description:
+      '`HOLDER_IDENTITY_DIFFERS`: the record names a holder whom other institutions report with another name or birth date. The record is applied; the diploma keeps the holder as reported, the holder stays as they are, and the diploma is flagged for review.',
+  });
+
+export type FeedWarning = z.infer<typeof feedWarningSchema>;
+
 export const feedOutcomeSchema = z
   .object({
     status: z.enum(['created', 'unchanged']).openapi({ description: '`unchanged`: this exact record was received before (idempotent replay).' }),
@@ -130,6 +146,7 @@ export const feedOutcomeSchema = z
     reference: z.string(),
     diplomaId: z.uuid(),
     diplomaState: z.enum(['valid', 'corrected', 'annulled']),
+    warnings: z.array(feedWarningSchema).optional().openapi({ description: 'Applied, with something to look at.' }),
   })
   .openapi('FeedOutcome');
 
@@ -160,6 +177,7 @@ export const bulkResultSchema = z
         status: z.enum(['created', 'unchanged', 'rejected']),
         diplomaId: z.uuid().optional(),
         diplomaState: z.enum(['valid', 'corrected', 'annulled']).optional(),
+        warnings: z.array(feedWarningSchema).optional(),
         problem: problemSchema.omit({ type: true, instance: true, requestId: true }).optional(),
       }),
     ),

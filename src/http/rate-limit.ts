@@ -1,8 +1,10 @@
-// Fixed-window rate limits kept in the app instance's memory. At the edge (many isolates) this is
-// per isolate; a shared store (a Durable Object) would make it global — noted for the Workers entry.
+// Fixed-window rate limits. In Node they are kept in the app's memory (createRateLimiter); in
+// Workers, where one client's requests reach many isolates, a Durable Object keeps the windows
+// (src/edge/rate-limit-object.ts) behind this same interface, so take() answers a promise.
 import type { Clock } from '../clock.ts';
+import { createBackoffLimiter, type BackoffOptions } from './backoff-limiter.ts';
 
-export type Taken = { ok: true; refund(): void } | { ok: false; retryAfterSeconds: number };
+export type Taken = { ok: true; refund(): void | Promise<void> } | { ok: false; retryAfterSeconds: number };
 
 export interface RateLimiter {
   /**
@@ -11,7 +13,25 @@ export interface RateLimiter {
    * refunding after, rather than checking first and counting after, keeps concurrent attempts
    * from all passing before any of them is counted. A refund after the window ended changes nothing.
    */
-  take(key: string): Taken;
+  take(key: string): Promise<Taken>;
+}
+
+export interface RateLimitOptions {
+  limit: number;
+  windowMs: number;
+}
+
+/**
+ * Builds the limiters of one app: in memory (Node, tests) or in a Durable Object (Workers). The
+ * options say which kind: a fixed window (RateLimitOptions) or a back-off on misses (BackoffOptions).
+ */
+export type RateLimiterFactory = (name: string, opts: RateLimitOptions | BackoffOptions) => RateLimiter;
+
+export const isBackoff = (opts: RateLimitOptions | BackoffOptions): opts is BackoffOptions => 'freeMisses' in opts;
+
+/** The limiters of an app that keeps them in its own memory (Node, tests). */
+export function inMemoryLimiters(clock: Clock): RateLimiterFactory {
+  return (_name, opts) => (isBackoff(opts) ? createBackoffLimiter({ ...opts, clock }) : createRateLimiter({ ...opts, clock }));
 }
 
 interface Window {
@@ -20,10 +40,16 @@ interface Window {
 }
 
 export function createRateLimiter(opts: { limit: number; windowMs: number; clock: Clock; maxKeys?: number }): RateLimiter {
+  const windows = createRateWindows(opts);
+  return { take: (key) => Promise.resolve(windows.take(key)) };
+}
+
+/** The windows themselves, answering at once: the in-memory limiter and the Durable Object share them. */
+export function createRateWindows(opts: { limit: number; windowMs: number; clock: Clock; maxKeys?: number }) {
   const windows = new Map<string, Window>();
   const maxKeys = opts.maxKeys ?? 100_000;
   return {
-    take(key) {
+    take(key: string): { ok: true; refund(): void } | { ok: false; retryAfterSeconds: number } {
       const now = opts.clock.now().getTime();
       let w = windows.get(key);
       if (!w || now - w.start >= opts.windowMs) {

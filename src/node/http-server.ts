@@ -214,6 +214,41 @@ function outgoingHeaders(headers: Headers): Record<string, string | string[]> {
   return out;
 }
 
+/**
+ * A body the app answered without reading (a 413, say) is read to its end and dropped before the
+ * connection closes, up to this many bytes: closing on unread bytes resets the connection, and a
+ * client still sending (fetch, most HTTP libraries) then reports a broken pipe, not our answer.
+ */
+export const DRAIN_LIMIT = 16 * 1024 * 1024;
+/** and for at most this long: a client that stalls mid-body is not waited for */
+const DRAIN_TIMEOUT_MS = 10_000;
+
+/** Reads and drops the rest of an unread body; resolves once it ended, or the limit or the time ran out. */
+function drainBody(incoming: IncomingMessage): Promise<void> | undefined {
+  const announced = Number(incoming.headers['content-length']);
+  if (incoming.complete || incoming.destroyed || announced > DRAIN_LIMIT) return undefined;
+  return new Promise<void>((resolve) => {
+    let dropped = 0;
+    const done = () => {
+      clearTimeout(timer);
+      incoming.off('data', drop);
+      resolve();
+    };
+    const drop = (chunk: Buffer) => {
+      dropped += chunk.length;
+      if (dropped > DRAIN_LIMIT) done();
+    };
+    const timer = setTimeout(done, DRAIN_TIMEOUT_MS);
+    // a web stream the app made of the body and left unread would hold every dropped chunk
+    incoming.removeAllListeners('data');
+    incoming.on('data', drop);
+    incoming.once('end', done);
+    incoming.once('close', done);
+    incoming.once('error', done);
+    incoming.resume();
+  });
+}
+
 /** gathering stops here (a single larger chunk, a PDF, still goes in one piece) */
 const GATHER_LIMIT = 1024 * 1024;
 
@@ -223,9 +258,12 @@ async function writeResponse(response: Response, incoming: IncomingMessage, outg
   const headers = outgoingHeaders(response.headers);
   // a body the app never read (a 413 before reading, say) cannot be left on a kept-alive socket
   if (!incoming.complete) outgoing.shouldKeepAlive = false;
+  const drained = incoming.complete ? undefined : drainBody(incoming);
   const body = response.body;
   if (!body) {
-    outgoing.writeHead(response.status, headers).end();
+    outgoing.writeHead(response.status, headers);
+    if (drained) await drained;
+    outgoing.end();
     return;
   }
   const reader = body.getReader();
@@ -242,7 +280,15 @@ async function writeResponse(response: Response, incoming: IncomingMessage, outg
       const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
       // our count, not the app's: a wrong Content-Length would desynchronise a kept-alive connection
       if (!('transfer-encoding' in headers) && incoming.method !== 'HEAD') headers['content-length'] = String(all.byteLength);
-      outgoing.writeHead(response.status, headers).end(all);
+      outgoing.writeHead(response.status, headers);
+      if (drained) {
+        // the answer goes out at once; the connection closes once the body is in
+        outgoing.write(all);
+        await drained;
+        outgoing.end();
+      } else {
+        outgoing.end(all);
+      }
       return;
     }
     if (size > 0 && size + next.value.byteLength > GATHER_LIMIT) break; // pending still holds it
@@ -263,6 +309,7 @@ async function writeResponse(response: Response, incoming: IncomingMessage, outg
       if (!outgoing.write(next.value)) await new Promise<void>((resolve) => outgoing.once('drain', resolve));
       if (outgoing.destroyed) return;
     }
+    if (drained) await drained;
     outgoing.end();
   } catch (error) {
     cancel();

@@ -7,13 +7,15 @@ import { diplomas, extracts, holders, institutions, programmes, verificationEven
 import { AppError } from '../errors.ts';
 import type { Tx } from '../database.ts';
 import { Layout } from '../web/layout.tsx';
+import { ErrorSummary, errorTitle } from '../web/error-summary.tsx';
 import { pickLang, type Lang } from '../web/lang.ts';
-import { beginLogin, completeLogin, OidcError, type OidcClientConfig } from '../auth/oidc-client.ts';
-import { csrfOk, currentSession, endSession, rememberLogin, startSession, takeLogin, type Session } from '../auth/sessions.ts';
+import { beginLogin, completeLogin, logoutUrl, OidcError, type OidcClientConfig } from '../auth/oidc-client.ts';
+import { csrfOk, currentSession, endSession, rememberIdToken, rememberLogin, rememberLogout, startSession, takeIdToken, takeLogin, isOwnLogout, type Session } from '../auth/sessions.ts';
 import { issueExtract, loadDiplomaView, type ExtractIssuer } from '../extracts/extract-service.ts';
+import type { Services } from '../services.ts';
 import { withdrawExtract } from '../extracts/extract-status.ts';
 import { formatExtractNumber, parseExtractNumber } from '../extracts/extract-number.ts';
-import { portalTexts, type PortalTexts } from './texts.ts';
+import { portalTexts, type PortalError, type PortalTexts } from './texts.ts';
 
 type PortalEnv = AppEnv & { Variables: AppEnv['Variables'] & { session: Session; lang: Lang } };
 
@@ -21,19 +23,27 @@ function oidcConfig(deps: AppDeps): OidcClientConfig | undefined {
   return deps.oidc && { ...deps.oidc, redirectUri: `${deps.config.publicBaseUrl}/auth/callback` };
 }
 
-function extractIssuer(deps: AppDeps): ExtractIssuer | undefined {
-  if (!deps.documents || !deps.signingKeys) return undefined;
-  return { signingKeys: deps.signingKeys, seal: deps.documents.seal, documentAssets: deps.documents.assets, publicBaseUrl: deps.config.publicBaseUrl, did: deps.config.did };
+function extractIssuer(deps: AppDeps, services: Services): ExtractIssuer | undefined {
+  if (!deps.documents || !(deps.signingKeys || deps.loadSigningKeys)) return undefined;
+  return { signingKeys: services.signingKeys, services, seal: deps.documents.seal, documentAssets: deps.documents.assets, publicBaseUrl: deps.config.publicBaseUrl, did: deps.config.did };
 }
 
 const safeReturnTo = (value: string | undefined) => (value && /^\/portal(\/[A-Za-z0-9/_-]*)?$/.test(value) ? value : '/portal');
 
-function PortalPage(props: { lang: Lang; t: PortalTexts; title: string; session?: Session; children: unknown; path: string }) {
+/** The same page (path and query) in the other language. */
+function sameInOther(c: Context, other: Lang): string {
+  const url = new URL(c.req.url);
+  url.searchParams.set('lang', other);
+  return url.pathname + url.search;
+}
+
+/** `languageHref` is where the language switch goes: this page in the other language, never a resubmit. */
+function PortalPage(props: { lang: Lang; t: PortalTexts; title: string; session?: Session; children: unknown; languageHref: string }) {
   const other = props.lang === 'nl' ? 'en' : 'nl';
   return (
     <Layout lang={props.lang} title={`${props.title} — Diplomaregister`}>
       <nav class="portal-bar" aria-label={props.t.account}>
-        <a href={`${props.path}?lang=${other}`} lang={other} hreflang={other}>{props.t.otherLanguage}</a>
+        <a href={props.languageHref} lang={other} hreflang={other}>{props.t.otherLanguage}</a>
         {props.session && (
           <form method="post" action="/logout" class="inline">
             <input type="hidden" name="csrf" value={props.session.csrfToken} />
@@ -58,18 +68,53 @@ function DataTable(props: { id: string; caption: string; children: unknown }) {
   );
 }
 
-function errorPage(c: Context<PortalEnv>, status: 400 | 403 | 404 | 409 | 503, message: string) {
+/**
+ * The shortest description of each item that no other item in the list shares: the first detail,
+ * then more of them in order until it is unique (two diplomas of one programme and year differ in
+ * state, institution or date). Screen-reader users hear it after "View", so every link says which.
+ */
+export function distinctLabels(details: string[][]): string[] {
+  const prefix = (item: string[], n: number) => item.slice(0, n).join(', ');
+  return details.map((mine, i) => {
+    for (let n = 1; n <= mine.length; n++) {
+      if (details.every((other, j) => j === i || prefix(other, n) !== prefix(mine, n))) return prefix(mine, n);
+    }
+    return `${prefix(mine, mine.length)} (${i + 1})`;
+  });
+}
+
+const errorStatus: Record<PortalError, 400 | 403 | 404 | 409 | 503> = {
+  notFound: 404,
+  notCurrent: 409,
+  badLanguage: 400,
+  notActive: 409,
+  csrf: 403,
+  loginFailed: 400,
+  loginCancelled: 400,
+  unavailable: 503,
+};
+const errorSlug = (key: PortalError) => key.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`);
+const errorBySlug = new Map((Object.keys(errorStatus) as PortalError[]).map((key) => [errorSlug(key), key]));
+
+/**
+ * An error as a page (title "Fout: …", the focus on the error summary). The language switch shows
+ * the same page again: a plain GET page at its own address, the answer to a POST (or to the one-time
+ * login callback) at /error/<name>, so switching never resubmits a form.
+ */
+function errorPage(c: Context<PortalEnv>, key: PortalError) {
   const lang = c.get('lang') ?? pickLang(c);
   const t = portalTexts[lang];
+  const other = lang === 'nl' ? 'en' : 'nl';
   const session = c.get('session');
-  // the language switch shows this same page again where that is a plain GET; else a safe start
-  const again = c.req.method === 'GET' && c.req.path.startsWith('/portal/') ? c.req.path : session ? '/portal/' : '/';
-  c.status(status);
+  const repeatable = c.req.method === 'GET' && c.req.path !== '/auth/callback';
+  const again = repeatable ? sameInOther(c, other) : `/error/${errorSlug(key)}?lang=${other}`;
+  c.status(errorStatus[key]);
   return c.html(
-    <PortalPage lang={lang} t={t} title={t.errorTitle} session={session} path={again}>
-      <h1>{t.errorTitle}</h1>
-      <p role="alert">{message}</p>
-      <p><a href="/portal">{t.back}</a></p>
+    <PortalPage lang={lang} t={t} title={errorTitle(lang, t.errorHeadings[key])} session={session} languageHref={again}>
+      <ErrorSummary heading={t.errorHeadings[key]}>
+        <p role="alert">{t.errors[key]}</p>
+      </ErrorSummary>
+      <p><a href="/portal/">{t.back}</a></p>
     </PortalPage>,
   );
 }
@@ -95,14 +140,14 @@ export function portalRoutes() {
     const deps = c.get('deps');
     const lang = pickLang(c);
     const config = oidcConfig(deps);
-    if (!config) return errorPage(c, 503, portalTexts[lang].errors.unavailable);
+    if (!config) return errorPage(c, 'unavailable');
     let login: Awaited<ReturnType<typeof beginLogin>>;
     try {
-      login = await beginLogin(config, { uiLocales: lang });
+      login = await beginLogin(config, { uiLocales: lang, cache: c.get('services').oidc });
     } catch (err) {
       if (!(err instanceof OidcError)) throw err;
       deps.logger.warn('login_unavailable', { requestId: c.get('requestId'), code: err.code });
-      return errorPage(c, 503, portalTexts[lang].errors.unavailable);
+      return errorPage(c, 'unavailable');
     }
     await rememberLogin(deps.db, c, { state: login.state, nonce: login.nonce, codeVerifier: login.codeVerifier, returnTo: safeReturnTo(c.req.query('returnTo')), lang }, deps.clock.now(), deps.config.publicBaseUrl);
     return c.redirect(login.authorizationUrl, 302);
@@ -115,18 +160,19 @@ export function portalRoutes() {
     const lang = (attempt?.lang as Lang | undefined) ?? pickLang(c);
     c.set('lang', lang);
     const config = oidcConfig(deps);
-    if (!config) return errorPage(c, 503, portalTexts[lang].errors.unavailable);
-    if (!attempt) return errorPage(c, 400, portalTexts[lang].errors.loginFailed);
+    if (!config) return errorPage(c, 'unavailable');
+    if (!attempt) return errorPage(c, 'loginFailed');
     try {
-      const login = await completeLogin(config, { callbackUrl: c.req.url.replace(new URL(c.req.url).origin, deps.config.publicBaseUrl), expected: attempt, now });
+      const login = await completeLogin(config, { callbackUrl: c.req.url.replace(new URL(c.req.url).origin, deps.config.publicBaseUrl), expected: attempt, now, cache: c.get('services').oidc });
       await startSession(deps.db, c, login.subject, now, deps.config.sessionTtlMinutes, deps.config.publicBaseUrl);
+      rememberIdToken(c, login.idToken, deps.config.sessionTtlMinutes, deps.config.publicBaseUrl);
       deps.logger.info('login', { requestId: c.get('requestId') });
       return c.redirect(attempt.returnTo, 302);
     } catch (err) {
       if (!(err instanceof OidcError)) throw err;
       deps.logger.warn('login_failed', { requestId: c.get('requestId'), code: err.code });
       const cancelled = err.code === 'OIDC_PROVIDER_ERROR' && err.providerError === 'access_denied';
-      return errorPage(c, 400, cancelled ? portalTexts[lang].errors.loginCancelled : portalTexts[lang].errors.loginFailed);
+      return errorPage(c, cancelled ? 'loginCancelled' : 'loginFailed');
     }
   });
 
@@ -134,9 +180,38 @@ export function portalRoutes() {
     const deps = c.get('deps');
     const session = await currentSession(deps.db, c, deps.clock.now());
     const form = await c.req.parseBody();
-    if (session && !csrfOk(c, session, form.csrf, deps.config.publicBaseUrl)) return errorPage(c, 403, portalTexts[pickLang(c)].errors.csrf);
+    if (session && !csrfOk(c, session, form.csrf, deps.config.publicBaseUrl)) return errorPage(c, 'csrf');
     await endSession(deps.db, c);
-    return c.redirect('/', 303);
+    const idTokenHint = takeIdToken(c);
+    // RP-initiated logout: the provider ends its session too, so the next login asks who you are
+    const config = oidcConfig(deps);
+    if (config) {
+      try {
+        const postLogoutRedirectUri = `${deps.config.publicBaseUrl}/logged-out`;
+        const state = rememberLogout(c, deps.config.publicBaseUrl);
+        const url = await logoutUrl(config, { idTokenHint, postLogoutRedirectUri, state, uiLocales: pickLang(c), cache: c.get('services').oidc });
+        // the page's CSP lets its forms go on only to the provider's own origin (src/app.ts)
+        if (url && new URL(url).origin === new URL(config.issuer).origin) return c.redirect(url, 303);
+      } catch (err) {
+        if (!(err instanceof OidcError)) throw err;
+        deps.logger.warn('logout_at_provider_unavailable', { requestId: c.get('requestId'), code: err.code });
+      }
+    }
+    return c.redirect('/logged-out', 303);
+  });
+
+  router.get('/logged-out', (c) => {
+    const lang = pickLang(c);
+    const t = portalTexts[lang];
+    const atProvider = isOwnLogout(c, c.req.query('state'));
+    c.header('Cache-Control', 'no-store');
+    return c.html(
+      <PortalPage lang={lang} t={t} title={t.loggedOut} languageHref={sameInOther(c, lang === 'nl' ? 'en' : 'nl')}>
+        <h1>{t.loggedOut}</h1>
+        {atProvider && <p>{t.loggedOutAtProvider}</p>}
+        <p><a href={`/login?lang=${lang}`}>{t.loginAgain}</a></p>
+      </PortalPage>,
+    );
   });
 
   // everything under /portal needs a session; POSTs need the session's CSRF token
@@ -145,18 +220,29 @@ export function portalRoutes() {
     c.set('lang', pickLang(c));
     const session = await currentSession(deps.db, c, deps.clock.now());
     if (!session) {
-      if (c.req.method !== 'GET') return errorPage(c, 403, portalTexts[c.get('lang')].errors.csrf);
+      if (c.req.method !== 'GET') return errorPage(c, 'csrf');
       return c.redirect(`/login?returnTo=${encodeURIComponent(c.req.path)}`, 302);
     }
     c.set('session', session);
     c.header('Cache-Control', 'no-store');
     if (c.req.method === 'POST') {
       const form = await c.req.parseBody();
-      if (!csrfOk(c, session, form.csrf, deps.config.publicBaseUrl)) return errorPage(c, 403, portalTexts[c.get('lang')].errors.csrf);
+      if (!csrfOk(c, session, form.csrf, deps.config.publicBaseUrl)) return errorPage(c, 'csrf');
     }
     await next();
   });
   router.get('/portal', (c) => c.redirect('/portal/', 302));
+
+  // an error page that answered a POST, again (in the other language): it only shows the message
+  router.get('/error/:name', async (c) => {
+    const key = errorBySlug.get(c.req.param('name'));
+    if (!key) return c.notFound();
+    const deps = c.get('deps');
+    c.set('lang', pickLang(c));
+    const session = await currentSession(deps.db, c, deps.clock.now());
+    if (session) c.set('session', session);
+    return errorPage(c, key);
+  });
 
   router.get('/portal/', async (c) => {
     const { db } = c.get('deps');
@@ -181,58 +267,58 @@ export function portalRoutes() {
       .orderBy(desc(verificationEvents.at))
       .limit(100);
     const flash = parseExtractNumber(c.req.query('withdrawn') ?? '');
+    const diplomaLabels = distinctLabels(
+      mine.map((d) => [`${t.kind[d.kind]} ${lang === 'nl' ? d.programmeNl : d.programmeEn}, ${d.awardDate.slice(0, 4)}`, t.state[d.state]!, `${d.institution}, ${d.place}`, formatDay(d.awardDate, lang)]),
+    );
     return c.html(
-      <PortalPage lang={lang} t={t} title={flash ? `${t.withdrawnTitle} — ${t.portalTitle}` : t.portalTitle} session={session} path="/portal/">
+      <PortalPage lang={lang} t={t} title={flash ? `${t.withdrawnTitle} — ${t.portalTitle}` : t.portalTitle} session={session} languageHref={sameInOther(c, lang === 'nl' ? 'en' : 'nl')}>
         <h1>{t.myDiplomas}</h1>
-        {flash && <p role="status" class="notice">{t.withdrawn(formatExtractNumber(flash))}</p>}
+        {/* the focus starts on what just happened, so a screen reader says it first */}
+        {flash && <p role="status" class="notice" tabindex={-1} autofocus>{t.withdrawn(formatExtractNumber(flash))}</p>}
         {mine.length === 0 ? (
           <p>{t.noDiplomas}</p>
         ) : (
-          <DataTable id="diplomas" caption={t.myDiplomas}>
-            <thead><tr><th scope="col">{t.qualification}</th><th scope="col">{t.institution}</th><th scope="col">{t.awardDate}</th><th scope="col">{t.level}</th><th scope="col">{t.status}</th><th scope="col"><span class="visually-hidden">{t.details}</span></th></tr></thead>
-            <tbody>
-              {mine.map((d) => {
-                const name = lang === 'nl' ? d.programmeNl : d.programmeEn;
-                return (
-                  <tr>
-                    <td>{t.kind[d.kind]} {name}</td>
-                    <td>{d.institution}, {d.place}</td>
-                    <td>{formatDay(d.awardDate, lang)}</td>
-                    <td>NLQF {d.nlqf} / EQF {d.eqf}</td>
-                    <td>{t.state[d.state]}</td>
-                    <td><a href={`/portal/diplomas/${d.id}`} aria-label={t.detailsOf(name)}>{t.details}</a></td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </DataTable>
+          // cards, not a table: on a phone every action stays on screen (WCAG 1.4.10)
+          <ul class="cards" aria-label={t.myDiplomas}>
+            {mine.map((d, index) => (
+              <li class="card">
+                <h2 class="card-title">{t.kind[d.kind]} {lang === 'nl' ? d.programmeNl : d.programmeEn}</h2>
+                <dl class="facts">
+                  <dt>{t.institution}</dt><dd>{d.institution}, {d.place}</dd>
+                  <dt>{t.awardDate}</dt><dd>{formatDay(d.awardDate, lang)}</dd>
+                  <dt>{t.level}</dt><dd>NLQF {d.nlqf} / EQF {d.eqf}</dd>
+                  <dt>{t.status}</dt><dd>{t.state[d.state]}</dd>
+                </dl>
+                <p class="card-actions">
+                  <a href={`/portal/diplomas/${d.id}`}>{t.details}<span class="visually-hidden"> — {diplomaLabels[index]}</span></a>
+                </p>
+              </li>
+            ))}
+          </ul>
         )}
         <h2>{t.myExtracts}</h2>
         {myExtracts.length === 0 ? (
           <p>{t.noExtracts}</p>
         ) : (
-          <DataTable id="extracts" caption={t.myExtracts}>
-            <thead><tr><th scope="col">{t.number}</th><th scope="col">{t.qualification}</th><th scope="col">{t.date}</th><th scope="col">{t.language}</th><th scope="col">{t.status}</th><th scope="col"><span class="visually-hidden">{t.withdraw}</span></th></tr></thead>
-            <tbody>
-              {myExtracts.map((e) => (
-                <tr>
-                  <td><code>{formatExtractNumber(e.number)}</code></td>
-                  <td>{lang === 'nl' ? e.programmeNl : e.programmeEn}</td>
-                  <td>{formatDay(e.issuedAt.toISOString().slice(0, 10), lang)}</td>
-                  <td>{t.langName[e.lang]}</td>
-                  <td>{t.extractState[e.state]}</td>
-                  <td>
-                    {e.state === 'active' && (
-                      // withdrawing cannot be undone: this opens a page that asks to confirm (WCAG 3.3.4)
-                      <form method="get" action={`/portal/extracts/${e.id}/withdraw`}>
-                        <button type="submit" aria-label={t.withdrawLabel(formatExtractNumber(e.number))}>{t.withdraw}</button>
-                      </form>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </DataTable>
+          <ul class="cards" aria-label={t.myExtracts}>
+            {myExtracts.map((e) => (
+              <li class="card">
+                <h3 class="card-title"><code>{formatExtractNumber(e.number)}</code></h3>
+                <dl class="facts">
+                  <dt>{t.qualification}</dt><dd>{lang === 'nl' ? e.programmeNl : e.programmeEn}</dd>
+                  <dt>{t.date}</dt><dd>{formatDay(e.issuedAt.toISOString().slice(0, 10), lang)}</dd>
+                  <dt>{t.language}</dt><dd>{t.langName[e.lang]}</dd>
+                  <dt>{t.status}</dt><dd>{t.extractState[e.state]}</dd>
+                </dl>
+                {e.state === 'active' && (
+                  // withdrawing cannot be undone: this opens a page that asks to confirm (WCAG 3.3.4)
+                  <form method="get" action={`/portal/extracts/${e.id}/withdraw`} class="card-actions">
+                    <button type="submit">{t.withdraw}<span class="visually-hidden">{t.withdrawContext(formatExtractNumber(e.number))}</span></button>
+                  </form>
+                )}
+              </li>
+            ))}
+          </ul>
         )}
         <h2>{t.whoLooked}</h2>
         {looked.length === 0 ? (
@@ -256,15 +342,15 @@ export function portalRoutes() {
     const { lang, session } = { lang: c.get('lang'), session: c.get('session') };
     const t = portalTexts[lang];
     const id = c.req.param('id');
-    if (!isId(id)) return errorPage(c, 404, t.errors.notFound);
-    const view = await loadDiplomaView(db, id);
-    if (!view || view.holder.subjectId !== session.subjectId) return errorPage(c, 404, t.errors.notFound);
+    if (!isId(id)) return errorPage(c, 'notFound');
+    const view = await loadDiplomaView(db, id, c.get('services').diplomaViews);
+    if (!view || view.holder.subjectId !== session.subjectId) return errorPage(c, 'notFound');
     const { diploma: d, programme: p, institution: i } = view;
     const name = lang === 'nl' ? p.nameNl : p.nameEn;
     const profile = d.profile ? p.profiles.find((x) => x.code === d.profile) : undefined;
     const mark = (n: number | undefined) => (n === undefined ? '–' : lang === 'nl' ? n.toFixed(1).replace('.', ',') : n.toFixed(1));
     return c.html(
-      <PortalPage lang={lang} t={t} title={name} session={session} path={`/portal/diplomas/${d.id}`}>
+      <PortalPage lang={lang} t={t} title={name} session={session} languageHref={sameInOther(c, lang === 'nl' ? 'en' : 'nl')}>
         <p><a href="/portal/">{t.back}</a></p>
         <h1>{t.kind[d.kind]} {name}</h1>
         <dl class="facts">
@@ -291,9 +377,9 @@ export function portalRoutes() {
         {d.state === 'valid' && (
           <>
             <h2>{t.download}</h2>
-            <form method="post" action={`/portal/diplomas/${d.id}/extract`} class="inline">
+            <form method="post" action={`/portal/diplomas/${d.id}/extract`} class="actions">
               <input type="hidden" name="csrf" value={session.csrfToken} />
-              <button type="submit" name="lang" value="nl">{t.downloadNl}</button>{' '}
+              <button type="submit" name="lang" value="nl">{t.downloadNl}</button>
               <button type="submit" name="lang" value="en">{t.downloadEn}</button>
             </form>
           </>
@@ -304,14 +390,13 @@ export function portalRoutes() {
 
   router.post('/portal/diplomas/:id/extract', async (c) => {
     const deps = c.get('deps');
-    const t = portalTexts[c.get('lang')];
     const form = await c.req.parseBody();
     const lang = form.lang;
-    if (lang !== 'nl' && lang !== 'en') return errorPage(c, 400, t.errors.badLanguage);
-    const issuer = extractIssuer(deps);
-    if (!issuer) return errorPage(c, 503, t.errors.unavailable);
+    if (lang !== 'nl' && lang !== 'en') return errorPage(c, 'badLanguage');
+    const issuer = extractIssuer(deps, c.get('services'));
+    if (!issuer) return errorPage(c, 'unavailable');
     const id = c.req.param('id');
-    if (!isId(id)) return errorPage(c, 404, t.errors.notFound);
+    if (!isId(id)) return errorPage(c, 'notFound');
     try {
       const extract = await issueExtract(deps.db, issuer, { diplomaId: id, lang, issuedBy: 'holder', holderSubjectId: c.get('session').subjectId, now: deps.clock.now(), requestId: c.get('requestId') });
       return new Response(extract.pdf as Uint8Array<ArrayBuffer>, {
@@ -324,9 +409,9 @@ export function portalRoutes() {
       });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      if (err.code === 'DIPLOMA_NOT_FOUND') return errorPage(c, 404, t.errors.notFound);
-      if (err.code === 'DIPLOMA_NOT_CURRENT') return errorPage(c, 409, t.errors.notCurrent);
-      return errorPage(c, 503, t.errors.unavailable);
+      if (err.code === 'DIPLOMA_NOT_FOUND') return errorPage(c, 'notFound');
+      if (err.code === 'DIPLOMA_NOT_CURRENT') return errorPage(c, 'notCurrent');
+      return errorPage(c, 'unavailable');
     }
   });
 
@@ -335,13 +420,13 @@ export function portalRoutes() {
     const { lang, session } = { lang: c.get('lang'), session: c.get('session') };
     const t = portalTexts[lang];
     const id = c.req.param('id');
-    if (!isId(id)) return errorPage(c, 404, t.errors.notFound);
+    if (!isId(id)) return errorPage(c, 'notFound');
     const [e] = await holderExtracts(db, session.subjectId, id);
-    if (!e) return errorPage(c, 404, t.errors.notFound);
-    if (e.state !== 'active') return errorPage(c, 409, t.errors.notActive);
+    if (!e) return errorPage(c, 'notFound');
+    if (e.state !== 'active') return errorPage(c, 'notActive');
     const number = formatExtractNumber(e.number);
     return c.html(
-      <PortalPage lang={lang} t={t} title={t.confirmWithdrawTitle(number)} session={session} path={`/portal/extracts/${id}/withdraw`}>
+      <PortalPage lang={lang} t={t} title={t.confirmWithdrawTitle(number)} session={session} languageHref={sameInOther(c, lang === 'nl' ? 'en' : 'nl')}>
         <h1>{t.confirmWithdrawTitle(number)}</h1>
         <dl class="facts">
           <dt>{t.number}</dt><dd><code>{number}</code></dd>
@@ -361,14 +446,13 @@ export function portalRoutes() {
 
   router.post('/portal/extracts/:id/withdraw', async (c) => {
     const deps = c.get('deps');
-    const t = portalTexts[c.get('lang')];
     const id = c.req.param('id');
-    if (!isId(id)) return errorPage(c, 404, t.errors.notFound);
+    if (!isId(id)) return errorPage(c, 'notFound');
     try {
       await withdrawExtract(deps.db, { extractId: id, holderSubjectId: c.get('session').subjectId, now: deps.clock.now(), requestId: c.get('requestId') });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      return errorPage(c, err.code === 'EXTRACT_NOT_ACTIVE' ? 409 : 404, err.code === 'EXTRACT_NOT_ACTIVE' ? t.errors.notActive : t.errors.notFound);
+      return errorPage(c, err.code === 'EXTRACT_NOT_ACTIVE' ? 'notActive' : 'notFound');
     }
     const [row] = await deps.db.select({ number: extracts.number }).from(extracts).where(eq(extracts.id, id));
     return c.redirect(`/portal/?withdrawn=${row!.number}`, 303);

@@ -5,6 +5,9 @@ const nl = {
   portalTitle: 'Mijn diploma’s',
   login: 'Inloggen',
   logout: 'Uitloggen',
+  loggedOut: 'U bent uitgelogd',
+  loggedOutAtProvider: 'Ook bij de inlogdienst bent u uitgelogd: de volgende keer vraagt die opnieuw wie u bent.',
+  loginAgain: 'Opnieuw inloggen',
   otherLanguage: 'English',
   myDiplomas: 'Mijn diploma’s',
   noDiplomas: 'Er staan geen diploma’s op uw naam in het register.',
@@ -15,12 +18,12 @@ const nl = {
   level: 'Niveau',
   state: { valid: 'Geldig', corrected: 'Vervangen door een correctie', annulled: 'Nietig verklaard' } as Record<string, string>,
   details: 'Bekijk',
-  detailsOf: (name: string) => `Bekijk ${name}`,
   grades: 'Cijferlijst',
   subject: 'Vak',
-  schoolExam: 'Schoolexamen',
+  // soft hyphens: the grade list's headings may break on a phone
+  schoolExam: 'School\u00adexamen',
   centralExam: 'Centraal examen',
-  final: 'Eindcijfer',
+  final: 'Eind\u00adcijfer',
   download: 'Uittreksel downloaden',
   downloadNl: 'Download uittreksel (Nederlands)',
   downloadEn: 'Download uittreksel (Engels)',
@@ -32,7 +35,8 @@ const nl = {
   status: 'Status',
   extractState: { active: 'Geldig', withdrawn: 'Ingetrokken door u', revoked: 'Ingetrokken', superseded: 'Vervangen' } as Record<string, string>,
   withdraw: 'Intrekken',
-  withdrawLabel: (n: string) => `Uittreksel ${n} intrekken`,
+  /** read after "Intrekken" by a screen reader, so each button says which extract */
+  withdrawContext: (n: string) => `: uittreksel ${n}`,
   withdrawn: (n: string) => `Uittreksel ${n} is ingetrokken. Wie het controleert, ziet dat het niet meer geldig is.`,
   withdrawnTitle: 'Uittreksel ingetrokken',
   confirmWithdrawTitle: (n: string) => `Uittreksel ${n} intrekken?`,
@@ -57,7 +61,17 @@ const nl = {
     loginCancelled: 'U hebt het inloggen afgebroken.',
     unavailable: 'Deze functie is tijdelijk niet beschikbaar. Probeer het later opnieuw.',
   },
-  errorTitle: 'Dat lukte niet',
+  /** short names of the errors above: the page's heading, and its title after "Fout:" */
+  errorHeadings: {
+    notFound: 'Niet gevonden',
+    notCurrent: 'Geen uittreksel mogelijk',
+    badLanguage: 'Kies een taal',
+    notActive: 'Al ingetrokken',
+    csrf: 'Formulier verlopen',
+    loginFailed: 'Inloggen mislukt',
+    loginCancelled: 'Inloggen afgebroken',
+    unavailable: 'Tijdelijk niet beschikbaar',
+  },
 };
 
 type Texts = typeof nl;
@@ -66,6 +80,9 @@ const en: Texts = {
   portalTitle: 'My diplomas',
   login: 'Log in',
   logout: 'Log out',
+  loggedOut: 'You are logged out',
+  loggedOutAtProvider: 'You are also logged out at the login service: next time it asks again who you are.',
+  loginAgain: 'Log in again',
   otherLanguage: 'Nederlands',
   myDiplomas: 'My diplomas',
   noDiplomas: 'The register holds no diplomas in your name.',
@@ -76,7 +93,6 @@ const en: Texts = {
   level: 'Level',
   state: { valid: 'Valid', corrected: 'Superseded by a correction', annulled: 'Annulled' },
   details: 'View',
-  detailsOf: (name: string) => `View ${name}`,
   grades: 'Grade list',
   subject: 'Subject',
   schoolExam: 'School exam',
@@ -93,7 +109,7 @@ const en: Texts = {
   status: 'Status',
   extractState: { active: 'Valid', withdrawn: 'Withdrawn by you', revoked: 'Revoked', superseded: 'Superseded' },
   withdraw: 'Withdraw',
-  withdrawLabel: (n: string) => `Withdraw extract ${n}`,
+  withdrawContext: (n: string) => ` extract ${n}`,
   withdrawn: (n: string) => `Extract ${n} has been withdrawn. Anyone who checks it will see it is no longer valid.`,
   withdrawnTitle: 'Extract withdrawn',
   confirmWithdrawTitle: (n: string) => `Withdraw extract ${n}?`,
@@ -118,8 +134,18 @@ const en: Texts = {
     loginCancelled: 'You cancelled logging in.',
     unavailable: 'This function is temporarily unavailable. Please try again later.',
   },
-  errorTitle: 'That did not work',
+  errorHeadings: {
+    notFound: 'Not found',
+    notCurrent: 'No extract possible',
+    badLanguage: 'Choose a language',
+    notActive: 'Already withdrawn',
+    csrf: 'Form expired',
+    loginFailed: 'Logging in failed',
+    loginCancelled: 'Logging in cancelled',
+    unavailable: 'Temporarily unavailable',
+  },
 };
 
 export const portalTexts: Record<Lang, Texts> = { nl, en };
 export type PortalTexts = Texts;
+export type PortalError = keyof Texts['errors'];

@@ -19,13 +19,19 @@ export interface RegisteredKey {
   compromisedAt: Date | null;
 }
 
-// Every verification, every signed status list and every extract reads the keys, so they are
-// cached per database handle. activateKey and markCompromised drop the cache in this process at
-// once; a change made elsewhere (keys:rotate or keys:compromise from a shell, another instance) is
-// seen when the register announces it (forgetKeysOnChange), and without announcements within
+// Every verification, every signed status list and every extract reads the keys, so the app's
+// KeyRegistry (one per app, src/services.ts) caches them per database handle. Changes made through
+// it drop its cache at once; a change made elsewhere (keys:rotate or keys:compromise from a shell,
+// another instance) is seen when the register announces it, and without announcements within
 // KEYS_CACHE_TTL_MS. So a key marked compromised from outside is still trusted (and may still
 // sign) for at most that long: keep it short.
 export const KEYS_CACHE_TTL_MS = 10_000;
+/**
+ * A change is usually made in a transaction that commits a moment after it returns; what is read
+ * meanwhile may predate the commit. What is read within SETTLE_MS of a change is kept only briefly.
+ */
+const SETTLE_MS = 2_000;
+const SETTLING_TTL_MS = 100;
 
 interface CachedKeys {
   loadedAt: number;
@@ -34,27 +40,56 @@ interface CachedKeys {
   keys: Promise<readonly RegisteredKey[]>;
 }
 
-const cachedKeys = new WeakMap<Tx, CachedKeys>();
-/** bumped by every change made in this process: older cache entries are not used again */
-let generation = 0;
-/**
- * A change is usually made in a transaction that commits a moment after it returns; what is read
- * meanwhile may predate the commit. What is read within SETTLE_MS of a change is kept only briefly.
- */
-const SETTLE_MS = 2_000;
-const SETTLING_TTL_MS = 100;
-let changedAt = -Infinity;
+export type KeyRegistry = ReturnType<typeof createKeyRegistry>;
 
-function registeredKeys(db: Tx): Promise<readonly RegisteredKey[]> {
-  const now = performance.now();
-  const hit = cachedKeys.get(db);
-  if (hit && hit.generation === generation && now - hit.loadedAt < hit.ttl) return hit.keys;
-  const ttl = now - changedAt < SETTLE_MS ? SETTLING_TTL_MS : KEYS_CACHE_TTL_MS;
-  const entry: CachedKeys = { loadedAt: now, ttl, generation, keys: readKeys(db) };
-  cachedKeys.set(db, entry);
-  // a failed read is not remembered: the next caller tries again
-  entry.keys.catch(() => cachedKeys.get(db) === entry && cachedKeys.delete(db));
-  return entry.keys;
+/** The registered keys as this app sees them; `changes` (if any) makes a change from outside count at once. */
+export function createKeyRegistry(changes?: RegisterChangeFeed) {
+  const cachedKeys = new WeakMap<Tx, CachedKeys>();
+  /** bumped by every change seen: older cache entries are not used again */
+  let generation = 0;
+  let changedAt = -Infinity;
+  const changed = () => {
+    generation++;
+    changedAt = performance.now();
+  };
+  changes?.subscribe((table) => (table === undefined || table === 'signing_keys') && changed());
+
+  function registeredKeys(db: Tx): Promise<readonly RegisteredKey[]> {
+    const now = performance.now();
+    const hit = cachedKeys.get(db);
+    if (hit && hit.generation === generation && now - hit.loadedAt < hit.ttl) return hit.keys;
+    const ttl = now - changedAt < SETTLE_MS ? SETTLING_TTL_MS : KEYS_CACHE_TTL_MS;
+    const entry: CachedKeys = { loadedAt: now, ttl, generation, keys: readKeys(db) };
+    cachedKeys.set(db, entry);
+    // a failed read is not remembered: the next caller tries again
+    entry.keys.catch(() => cachedKeys.get(db) === entry && cachedKeys.delete(db));
+    return entry.keys;
+  }
+
+  return {
+    /** Every key, oldest first (at most KEYS_CACHE_TTL_MS old, see above). */
+    list: async (db: Tx): Promise<RegisteredKey[]> => [...(await registeredKeys(db))],
+    /** The kid of the active EdDSA key, if there is one (at most KEYS_CACHE_TTL_MS old). */
+    activeKid: async (db: Tx): Promise<string | undefined> => activeOf(await registeredKeys(db)),
+    /** activateKey, counting at once for this app */
+    async activate(db: Tx, publicJwk: PublicSigningJwk, actor: string, at: Date) {
+      changed();
+      try {
+        return await activateKey(db, publicJwk, actor, at);
+      } finally {
+        changed();
+      }
+    },
+    /** markCompromised, counting at once for this app */
+    async compromise(db: Tx, kid: string, actor: string, at: Date, reason: string) {
+      changed();
+      try {
+        return await markCompromised(db, kid, actor, at, reason);
+      } finally {
+        changed();
+      }
+    },
+  };
 }
 
 async function readKeys(db: Tx): Promise<readonly RegisteredKey[]> {
@@ -72,31 +107,14 @@ async function readKeys(db: Tx): Promise<readonly RegisteredKey[]> {
   );
 }
 
-/**
- * Where the register announces its changes (verifier/register-changes.ts), a key changed from
- * outside (a shell, another instance) counts at once, not within KEYS_CACHE_TTL_MS.
- */
-export function forgetKeysOnChange(feed: RegisterChangeFeed): void {
-  if (watchedFeeds.has(feed)) return;
-  watchedFeeds.add(feed);
-  feed.subscribe((table) => (table === undefined || table === 'signing_keys') && keysChanged());
-}
-
-const watchedFeeds = new WeakSet<RegisterChangeFeed>();
-
-function keysChanged(): void {
-  generation++;
-  changedAt = performance.now();
-}
-
-/** Every key, oldest first (at most KEYS_CACHE_TTL_MS old, see above). */
+/** Every key, oldest first, read now (tools and tests; the app reads through its KeyRegistry). */
 export async function listKeys(db: Tx): Promise<RegisteredKey[]> {
-  return [...(await registeredKeys(db))];
+  return [...(await readKeys(db))];
 }
 
-/** The kid of the active EdDSA key, if there is one (at most KEYS_CACHE_TTL_MS old, see above). */
+/** The kid of the active EdDSA key, read now (tools; the app reads through its KeyRegistry). */
 export async function activeKid(db: Tx): Promise<string | undefined> {
-  return activeOf(await registeredKeys(db));
+  return activeOf(await readKeys(db));
 }
 
 function activeOf(keys: readonly RegisteredKey[]): string | undefined {
@@ -121,7 +139,6 @@ export async function activateKey(db: Tx, publicJwk: PublicSigningJwk, actor: st
     await recordAudit(db, { actor, action: 'signing_key.retired', subjectType: 'signing_key', subjectId: current, at });
   }
   await db.insert(signingKeys).values({ kid: publicJwk.kid, alg: 'EdDSA', publicJwk, activatedAt: at, createdAt: at });
-  keysChanged();
   await recordAudit(db, {
     actor,
     action: 'signing_key.activated',
@@ -139,7 +156,6 @@ export async function markCompromised(db: Tx, kid: string, actor: string, at: Da
     .set({ compromisedAt: at })
     .where(and(eq(signingKeys.kid, kid), isNull(signingKeys.compromisedAt)))
     .returning({ kid: signingKeys.kid });
-  keysChanged();
   if (updated.length === 0) {
     const [exists] = await db.select({ kid: signingKeys.kid }).from(signingKeys).where(eq(signingKeys.kid, kid));
     if (!exists) throw new Error(`no signing key with kid ${kid}`);

@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter } from '../http/router.ts';
 import { cacheableJson } from '../http/cacheable.ts';
-import { listKeys } from './key-registry.ts';
 import { buildDidDocument, buildJwks } from './publication.ts';
 
 const KEYS_MAX_AGE = 300;
@@ -34,10 +33,10 @@ const did = createRoute({
 
 export function signingKeyRoutes() {
   const router = createRouter();
-  router.openapi(jwks, async (c) => cacheableJson(c, buildJwks(await listKeys(c.get('deps').db)), KEYS_MAX_AGE) as never);
+  router.openapi(jwks, async (c) => cacheableJson(c, buildJwks(await c.get('services').keys.list(c.get('deps').db)), KEYS_MAX_AGE) as never);
   router.openapi(did, async (c) => {
     const { db, config } = c.get('deps');
-    return cacheableJson(c, buildDidDocument(config.did, await listKeys(db)), KEYS_MAX_AGE) as never;
+    return cacheableJson(c, buildDidDocument(config.did, await c.get('services').keys.list(db)), KEYS_MAX_AGE) as never;
   });
   return router;
 }

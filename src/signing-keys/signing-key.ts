@@ -6,6 +6,8 @@ export interface SigningKeyPair {
   /** private JWK (includes `d`): keep out of the database, logs and git */
   privateJwk: JsonWebKey & { kid: string };
   publicJwk: PublicSigningJwk;
+  /** the private key imported once, for signing (non-extractable) */
+  privateKey: CryptoKey;
 }
 
 export interface PublicSigningJwk {
@@ -29,5 +31,6 @@ export async function signingKeyFromPrivateJwk(jwk: JsonWebKey): Promise<Signing
   }
   const kid = await calculateJwkThumbprint({ kty: 'OKP', crv: 'Ed25519', x: jwk.x }, 'sha256');
   const publicJwk: PublicSigningJwk = { kty: 'OKP', crv: 'Ed25519', x: jwk.x, kid, alg: 'EdDSA', use: 'sig' };
-  return { kid, publicJwk, privateJwk: { kty: 'OKP', crv: 'Ed25519', x: jwk.x, d: jwk.d, kid } };
+  const privateKey = await crypto.subtle.importKey('jwk', { kty: 'OKP', crv: 'Ed25519', x: jwk.x, d: jwk.d }, { name: 'Ed25519' }, false, ['sign']);
+  return { kid, publicJwk, privateJwk: { kty: 'OKP', crv: 'Ed25519', x: jwk.x, d: jwk.d, kid }, privateKey };
 }

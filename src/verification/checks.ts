@@ -35,6 +35,8 @@ export const CHECK_CODES = [
   'VALIDITY_VALID',
   'NOT_YET_VALID',
   'EXPIRED',
+  /** nbf/exp is no NumericDate a clock can reach (a string, 1e300, beyond ±8.64e12 s) */
+  'VALIDITY_TIME_INVALID',
   // register
   'REGISTER_ACTIVE',
   'REGISTER_SUPERSEDED',
@@ -51,6 +53,8 @@ export const CHECK_CODES = [
   'SKIPPED_KEYS_UNAVAILABLE',
   'SKIPPED_SIGNATURE_INVALID',
   'SKIPPED_ISSUER_NOT_TRUSTED',
+  /** validity, when the extract is revoked, withdrawn, superseded or suspended: its period says nothing then */
+  'SKIPPED_NOT_IN_FORCE',
   // the PDF entrance (pdf-upload.ts): the file (format), its seal (signature), the binding
   'PDF_INVALID',
   'PDF_TOO_LARGE',
@@ -83,7 +87,7 @@ export interface Check {
   details?: Record<string, unknown>;
 }
 
-export type Verdict = 'authentic' | 'revoked' | 'superseded' | 'suspended' | 'not_authentic' | 'unknown';
+export type Verdict = 'authentic' | 'revoked' | 'superseded' | 'suspended' | 'not_authentic' | 'unreadable' | 'unknown';
 
 export const VERDICT_LABELS: Record<Verdict, LocalizedText> = {
   authentic: { nl: 'Echt', en: 'Authentic' },
@@ -92,6 +96,7 @@ export const VERDICT_LABELS: Record<Verdict, LocalizedText> = {
   suspended: { nl: 'Geschorst', en: 'Suspended' },
   not_authentic: { nl: 'Niet echt', en: 'Not authentic' },
   unknown: { nl: 'Status onbekend', en: 'Status unknown' },
+  unreadable: { nl: 'Kon niet worden gecontroleerd', en: 'Could not be checked' },
 };
 
 /**
@@ -100,9 +105,17 @@ export const VERDICT_LABELS: Record<Verdict, LocalizedText> = {
  */
 const INDETERMINATE_CODES: ReadonlySet<CheckCode> = new Set(['STATUS_UNKNOWN', 'KEYS_UNAVAILABLE', 'REGISTER_UNAVAILABLE', 'BINDING_UNAVAILABLE']);
 
+/**
+ * An upload that is no extract to read at all (a picture, a text, a damaged or cut-off PDF, a PDF
+ * without credential and without seal): nothing was found wrong with an extract, because there is
+ * none to check (DESIGN §6: "could not be checked" is never "not authentic").
+ */
+const UNREADABLE_CODES: ReadonlySet<CheckCode> = new Set(['PDF_INVALID', 'PDF_TOO_LARGE', 'PDF_NO_CREDENTIAL']);
+
 /** What one failed check says about the credential, before precedence is applied. */
 function verdictOfFailure(check: Check): Verdict {
   if (INDETERMINATE_CODES.has(check.code)) return 'unknown';
+  if (UNREADABLE_CODES.has(check.code)) return 'unreadable';
   switch (check.code) {
     case 'REGISTER_SUPERSEDED':
       return 'superseded';
@@ -134,9 +147,11 @@ function verdictOfFailure(check: Check): Verdict {
  * Precedence, strongest first — the verdict is the strongest one any failed check gives:
  *
  *   1. not_authentic  failed format, signature, issuer or binding (except KEYS_UNAVAILABLE,
- *                     BINDING_UNAVAILABLE) — for a PDF this includes its file (PDF_*) and its
- *                     seal (SEAL_*, a second `signature` check); also a failed validity check
- *                     and REGISTER_UNKNOWN (our key, never issued)
+ *                     BINDING_UNAVAILABLE) — for a PDF this includes its credential
+ *                     (PDF_CREDENTIAL_INVALID) and its seal (SEAL_*, a second `signature`
+ *                     check); also a failed validity check and REGISTER_UNKNOWN (our key, never issued)
+ *   1b. unreadable    PDF_INVALID, PDF_TOO_LARGE, PDF_NO_CREDENTIAL: no extract to check (a
+ *                     seal that is there but broken still makes it not_authentic)
  *   2. superseded     REGISTER_SUPERSEDED (the diploma was corrected; a newer extract exists)
  *   3. revoked        STATUS_REVOKED, REGISTER_REVOKED, REGISTER_WITHDRAWN
  *   4. suspended      STATUS_SUSPENDED
@@ -148,7 +163,7 @@ function verdictOfFailure(check: Check): Verdict {
  * Forgery outranks everything because a forged credential's other claims mean nothing; superseded
  * outranks revoked because superseding revokes the old extract too and "superseded" says more.
  */
-export const VERDICT_PRECEDENCE: readonly Verdict[] = ['not_authentic', 'superseded', 'revoked', 'suspended', 'unknown', 'authentic'];
+export const VERDICT_PRECEDENCE: readonly Verdict[] = ['not_authentic', 'unreadable', 'superseded', 'revoked', 'suspended', 'unknown', 'authentic'];
 
 export function deriveVerdict(checks: readonly Check[]): Verdict {
   const candidates = new Set<Verdict>();

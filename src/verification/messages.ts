@@ -90,6 +90,10 @@ export const CHECK_MESSAGES: Record<CheckCode, LocalizedText> = {
     nl: `Het bewijs is pas later geldig. Het register maakt zulke bewijzen niet. Controleer de klok van uw apparaat; klopt die, dan: ${FORGERY_NL.charAt(0).toLowerCase()}${FORGERY_NL.slice(1)}`,
     en: `The credential only becomes valid later. The register does not make such credentials. Check your device's clock; if it is right, then ${FORGERY_EN.charAt(0).toLowerCase()}${FORGERY_EN.slice(1)}`,
   },
+  VALIDITY_TIME_INVALID: {
+    nl: `De geldigheidsdatums in het bewijs zijn geen datums die kunnen bestaan. Het register maakt zulke bewijzen niet. ${FORGERY_NL}`,
+    en: `The validity dates in the credential are not dates that can exist. The register does not make such credentials. ${FORGERY_EN}`,
+  },
   EXPIRED: {
     nl: `Het bewijs is verlopen. ${NEW_EXTRACT_NL}`,
     en: `The credential has expired. ${NEW_EXTRACT_EN}`,
@@ -145,6 +149,10 @@ export const CHECK_MESSAGES: Record<CheckCode, LocalizedText> = {
   SKIPPED_ISSUER_NOT_TRUSTED: {
     nl: 'Niet gecontroleerd, omdat het bewijs niet van een vertrouwde uitgever komt.',
     en: 'Not checked, because the credential does not come from a trusted issuer.',
+  },
+  SKIPPED_NOT_IN_FORCE: {
+    nl: 'Niet van belang: dit uittreksel geldt niet meer of nu niet (ingetrokken, vervangen of geschorst), wat de geldigheidsdatums ook zeggen.',
+    en: 'Not relevant: this extract is no longer in force, or not now (revoked, superseded or suspended), whatever its validity dates say.',
   },
   PDF_INVALID: {
     nl: `Dit bestand is geen PDF die wij kunnen lezen, of het is beschadigd of onvolledig. Upload het originele PDF-bestand van het uittreksel. Lukt het niet? ${NEW_EXTRACT_NL}`,

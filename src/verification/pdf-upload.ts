@@ -1,24 +1,33 @@
 // The PDF entrance (DESIGN §5, §6): the uploaded extract answers the same checks as every other
-// entrance, plus the seal and the binding, as one flat ordered list:
+// entrance, plus the seal and the binding, as one flat ordered list (PDF_FRAGMENTS):
 //
 //   format     the file is a PDF carrying a readable credential.jwt, and that credential is
-//              well-formed (the pipeline's format check; its failures become PDF_CREDENTIAL_INVALID)
-//   signature  the credential's signature (the pipeline's check)
-//   signature  the PDF seal: ours, intact, covering the whole file (SEAL_*)
-//   issuer … register   the pipeline's checks of the attached credential
-//   binding    this very file is the one the register issued with that credential: its SHA-256
-//              equals the extract's registered pdf_sha256
+//              well-formed (its failures become PDF_CREDENTIAL_INVALID)
+//   signature  the credential's signature
+//   signature  the PDF seal: ours, intact, covering the whole file (SEAL_*; fragments/seal.ts)
+//   issuer … register   the checks of the attached credential
+//   binding    this very file is the one the register issued with that credential (fragments/binding.ts)
 //
-// The seal proves the file is the register's and unchanged; the binding proves the credential
-// inside belongs to it. A broken, missing or foreign seal or a failed binding is not_authentic
-// (deriveVerdict: failed format/signature/binding). Hostile input never throws.
+// A broken, missing or foreign seal or a failed binding is not_authentic (deriveVerdict: failed
+// format/signature/binding). Hostile input never throws.
 import { hex } from '../lib/bytes.ts';
-import { deriveVerdict, type Check, type CheckCode, type CheckId, type CheckStatus } from './checks.ts';
-import { CHECK_MESSAGES } from './messages.ts';
-import { inspectPdf, type PdfInspection, type SealFinding, type SealTrust } from './pdf-document.ts';
-import { verifyCredential, type VerificationResult, type VerificationSources, type VerifyOptions } from './pipeline.ts';
+import type { Check } from './checks.ts';
+import { createVerificationContext } from './context.ts';
+import { binding } from './fragments/binding.ts';
+import { format } from './fragments/format.ts';
+import { runFragments, type Fragment, type FragmentId } from './fragments/fragment.ts';
+import { register } from './fragments/register.ts';
+import { seal } from './fragments/seal.ts';
+import { issuer, signature } from './fragments/signature.ts';
+import { status } from './fragments/status.ts';
+import { validity } from './fragments/validity.ts';
+import { inspectPdf, type SealTrust } from './pdf-document.ts';
+import { verificationResult, type VerificationResult, type VerificationSources, type VerifyOptions } from './pipeline.ts';
 
 export { MAX_PDF_BYTES, type SealTrust } from './pdf-document.ts';
+
+/** The credential's fragments (pipeline.ts CREDENTIAL_FRAGMENTS) with the seal and the binding. */
+export const PDF_FRAGMENTS: readonly Fragment[] = [format, signature, seal, issuer, status, validity, register, binding];
 
 export interface PdfUploadOptions extends VerifyOptions {
   /** the seal certificates whose seals are ours (pdf-document.ts explains why pinned) */
@@ -40,78 +49,20 @@ export interface PdfUploadResult extends VerificationResult {
 export async function verifyPdfUpload(bytes: Uint8Array, sources: VerificationSources, opts: PdfUploadOptions): Promise<PdfUploadResult> {
   if (!opts.sealTrust?.certificates?.length) throw new TypeError('verifyPdfUpload needs at least one trusted seal certificate');
   const sha256 = hex(await crypto.subtle.digest('SHA-256', bytes as BufferSource));
-  const pdf = await inspectPdf(bytes, opts.sealTrust);
-
-  if (pdf.kind === 'not-pdf') {
-    const code: CheckCode = pdf.reason === 'too-large' ? 'PDF_TOO_LARGE' : 'PDF_INVALID';
-    return done([check('format', 'failed', code, { reason: pdf.reason }), ...skippedAfterFormat('SKIPPED_PDF_INVALID', check('signature', 'skipped', 'SKIPPED_PDF_INVALID', { seal: true }))], sha256);
-  }
-
-  const seal = sealCheck(pdf);
-  if (pdf.credential.outcome !== 'found') {
-    const format =
-      pdf.credential.outcome === 'missing'
-        ? check('format', 'failed', 'PDF_NO_CREDENTIAL')
-        : check('format', 'failed', 'PDF_CREDENTIAL_INVALID', { reason: `attachment ${pdf.credential.reason}` });
-    return done([format, ...skippedAfterFormat('SKIPPED_PDF_NO_CREDENTIAL', seal)], sha256);
-  }
-
-  const verified = await verifyCredential(pdf.credential.text, sources, opts);
-  const [format, signature, ...rest] = verified.checks;
-  const credentialFormat =
-    format!.status === 'failed' ? check('format', 'failed', 'PDF_CREDENTIAL_INVALID', { cause: format!.code, ...format!.details }) : format!;
-  const register = rest.find((c) => c.id === 'register');
-  const credentialId = typeof verified.credential?.id === 'string' ? verified.credential.id : undefined;
-  const binding = credentialId
-    ? await bindingCheck(sha256, credentialId, opts.documentHash)
-    : check('binding', 'skipped', register?.status === 'skipped' ? register.code : 'SKIPPED_ISSUER_NOT_TRUSTED');
-  return {
-    ...done([credentialFormat, signature!, seal, ...rest, binding], sha256),
-    ...(verified.credential ? { credential: verified.credential } : {}),
-    ...(credentialId ? { credentialId } : {}),
-  };
+  const inspection = await inspectPdf(bytes, opts.sealTrust);
+  const jwt = inspection.kind === 'pdf' && inspection.credential.outcome === 'found' ? inspection.credential.text : undefined;
+  const ctx = createVerificationContext(jwt, sources, opts, { inspection, sha256, documentHash: opts.documentHash });
+  const { verdict, checks, credential } = await verificationResult(ctx, embeddedOnly(await runFragments(PDF_FRAGMENTS, ctx)));
+  const credentialId = typeof credential?.id === 'string' ? credential.id : undefined;
+  return { verdict, checks, sha256, ...(credential ? { credential } : {}), ...(credentialId ? { credentialId } : {}) };
 }
 
-function check(id: CheckId, status: CheckStatus, code: CheckCode, details?: Record<string, unknown>): Check {
-  return { id, status, code, message: CHECK_MESSAGES[code], ...(details ? { details } : {}) };
-}
-
-function done(checks: Check[], sha256: string): PdfUploadResult {
-  return { verdict: deriveVerdict(checks), checks, sha256 };
-}
-
-/** Everything after a failed format check: skipped, except the seal, which needs no credential. */
-function skippedAfterFormat(code: CheckCode, seal: Check): Check[] {
-  return [
-    check('signature', 'skipped', code),
-    seal,
-    ...(['issuer', 'status', 'validity', 'register', 'binding'] as const).map((id) => check(id, 'skipped', code)),
-  ];
-}
-
-const SEAL_CODES: Record<SealFinding['outcome'], CheckCode> = {
-  valid: 'SEAL_VALID',
-  missing: 'SEAL_MISSING',
-  modified: 'SEAL_DOCUMENT_MODIFIED',
-  'not-ours': 'SEAL_NOT_OURS',
-  invalid: 'SEAL_INVALID',
-};
-
-function sealCheck(pdf: Extract<PdfInspection, { kind: 'pdf' }>): Check {
-  const { outcome } = pdf.seal;
-  const reason = 'reason' in pdf.seal ? { reason: pdf.seal.reason } : {};
-  return check('signature', outcome === 'valid' ? 'passed' : 'failed', SEAL_CODES[outcome], { seal: true, signatures: pdf.signatures, ...reason });
-}
-
-async function bindingCheck(sha256: string, credentialId: string, documentHash: PdfUploadOptions['documentHash']): Promise<Check> {
-  let registered: string | undefined;
-  try {
-    registered = await documentHash(credentialId);
-  } catch {
-    return check('binding', 'failed', 'BINDING_UNAVAILABLE');
-  }
-  if (typeof registered !== 'string') return check('binding', 'failed', 'BINDING_MISMATCH', { reason: 'the register holds no document for this credential' });
-  return registered.toLowerCase() === sha256
-    ? check('binding', 'passed', 'BINDING_VALID')
-    : check('binding', 'failed', 'BINDING_MISMATCH', { reason: 'this file is not the document the register issued with this credential' });
+/**
+ * In a file whose seal or binding failed, the checks the attached credential passed hold for that
+ * credential only, not for the document (the page and the API say so).
+ */
+function embeddedOnly(checks: Check[]): Check[] {
+  const of = (id: FragmentId) => checks[PDF_FRAGMENTS.findIndex((f) => f.id === id)]!;
+  const fileFailed = of('seal').status === 'failed' || of('binding').status === 'failed';
+  return checks.map((c) => (fileFailed && c.status === 'passed' && c !== of('seal') ? { ...c, details: { ...c.details, embeddedCredentialOnly: true } } : c));
 }

@@ -1,5 +1,6 @@
 // Every word of the public verifier pages, in Dutch and English.
 import type { CheckId, CheckStatus, Verdict } from '../verification/checks.ts';
+import { waitText } from './wait-text.ts';
 
 export interface VerifierTexts {
   otherLanguage: string;
@@ -44,6 +45,13 @@ export interface VerifierTexts {
     notYetValidIntro: string;
     dataHeading: string;
     dataUnverified: string;
+    /** revoked or withdrawn: the holder consented to the number and the verdict only */
+    dataRevoked: string;
+    /** superseded, suspended, unknown: the data cannot be confirmed as in force */
+    dataNotInForce: string;
+    /** a passed check of the credential inside a file whose seal or binding failed */
+    embeddedOnlyStatus: string;
+    embeddedOnlyNote: string;
     name: string;
     birthDate: string;
     qualification: string;
@@ -75,11 +83,14 @@ export interface VerifierTexts {
     expired: string;
     messageMissing: string;
     contactInvalid: string;
+    /** the heading of the error summary above the report form */
+    notSent: string;
   };
   errors: {
     title: string;
     notFound: string;
-    tooMany: (minutes: number) => string;
+    /** how long to wait, in seconds (Retry-After) */
+    tooMany: (seconds: number) => string;
     missingInput: string;
     noFile: string;
     tooLarge: (megabytes: number) => string;
@@ -160,11 +171,18 @@ export const verifierTexts: Record<'nl' | 'en', VerifierTexts> = {
         suspended: 'Dit uittreksel is tijdelijk geschorst terwijl er onderzoek loopt. Vertrouw er nu niet op.',
         not_authentic: 'Dit uittreksel is niet echt of is veranderd. Vertrouw de gegevens niet en meld een vermoeden van vervalsing.',
         unknown: 'De status kon nu niet worden vastgesteld. Vertrouw er nog niet op en probeer het over een paar minuten opnieuw.',
+        unreadable:
+          'Kon niet worden gecontroleerd — dit is geen leesbaar uittreksel. Het bestand is geen PDF, is beschadigd, of heeft niet het digitale zegel en bewijs dat elk uittreksel uit het register heeft. Accepteer het zo niet als bewijs: vraag de houder om het originele PDF-bestand, of controleer met de QR-code of het uittrekselnummer.',
       },
       keyCompromisedIntro: 'Dit uittreksel is ondertekend met een sleutel die het diplomaregister niet meer vertrouwt. Dat ligt niet aan de houder: vraag de houder om een nieuw uittreksel.',
       notYetValidIntro: 'Dit uittreksel is volgens zijn eigen gegevens nog niet geldig. Controleer of de klok van uw apparaat goed staat en probeer het opnieuw; klopt het dan nog niet, vertrouw het uittreksel dan niet.',
       dataHeading: 'Gegevens uit het register',
       dataUnverified: 'Er worden geen gegevens getoond, omdat niet vaststaat dat ze van het diplomaregister komen.',
+      dataRevoked: 'Dit uittreksel is ingetrokken. Daarna toont het register alleen het nummer en de uitslag, geen naam of andere gegevens.',
+      dataNotInForce: 'Er worden geen gegevens getoond, omdat dit uittreksel nu niet als geldig kan worden bevestigd.',
+      embeddedOnlyStatus: 'In orde, alleen voor het bewijs in het bestand',
+      embeddedOnlyNote:
+        'Let op: het bestand zelf is veranderd, of hoort niet bij het digitale bewijs dat erin zit. Wat hieronder “in orde, alleen voor het bewijs in het bestand” heet, geldt alleen voor dat ingesloten bewijs, niet voor het bestand dat u hebt geüpload.',
       name: 'Naam',
       birthDate: 'Geboortedatum',
       qualification: 'Diploma',
@@ -195,11 +213,12 @@ export const verifierTexts: Record<'nl' | 'en', VerifierTexts> = {
       expired: 'Deze controle is te lang geleden om nog te melden. Controleer het uittreksel opnieuw en meld het dan.',
       messageMissing: 'Beschrijf kort wat er aan de hand is (ten hoogste 4000 tekens).',
       contactInvalid: 'Dit is geen geldig e-mailadres. Laat het veld leeg of vul een adres in zoals naam@voorbeeld.nl.',
+      notSent: 'Melding niet verstuurd',
     },
     errors: {
       title: 'Controle niet gelukt',
       notFound: 'Er is geen uittreksel met dit nummer en deze letters. Controleer het nummer en de eerste twee letters van de achternaam, of scan de QR-code.',
-      tooMany: (minutes) => `Te veel pogingen. Probeer het over ${minutes === 1 ? '1 minuut' : `${minutes} minuten`} opnieuw, of scan de QR-code op het uittreksel.`,
+      tooMany: (seconds) => `Te veel pogingen. Probeer het over ${waitText(seconds, 'nl')} opnieuw, of scan de QR-code op het uittreksel.`,
       missingInput: 'Vul het uittrekselnummer en de eerste twee letters van de achternaam in.',
       noFile: 'Kies een PDF-bestand om te uploaden.',
       tooLarge: (mb) => `Dit bestand is groter dan ${mb} MB. Een echt uittreksel is veel kleiner; upload het originele bestand.`,
@@ -258,11 +277,18 @@ export const verifierTexts: Record<'nl' | 'en', VerifierTexts> = {
         suspended: 'This extract is suspended while it is being investigated. Do not rely on it for now.',
         not_authentic: 'This extract is not genuine or has been altered. Do not trust its data, and report a suspected forgery.',
         unknown: 'Its status could not be established right now. Do not rely on it yet, and try again in a few minutes.',
+        unreadable:
+          'Could not be checked — this is not a readable extract. The file is not a PDF, is damaged, or lacks the digital seal and credential every extract from the register carries. Do not accept it as proof as it is: ask the holder for the original PDF file, or check with the QR code or the extract number.',
       },
       keyCompromisedIntro: 'This extract was signed with a key the diploma register no longer trusts. This is not the holder’s doing: ask the holder for a new extract.',
       notYetValidIntro: 'By its own data this extract is not valid yet. Check that your device’s clock is right and try again; if it still fails, do not rely on the extract.',
       dataHeading: 'Data from the register',
       dataUnverified: 'No data is shown, because it is not established that it comes from the diploma register.',
+      dataRevoked: 'This extract has been revoked. After that the register shows only the number and the verdict, no name or other data.',
+      dataNotInForce: 'No data is shown, because this extract cannot be confirmed as valid right now.',
+      embeddedOnlyStatus: 'Passed for the embedded credential only',
+      embeddedOnlyNote:
+        'Note: the file itself was changed, or does not belong with the digital credential inside it. What is marked “passed for the embedded credential only” below holds for that credential alone, not for the file you uploaded.',
       name: 'Name',
       birthDate: 'Date of birth',
       qualification: 'Qualification',
@@ -293,11 +319,12 @@ export const verifierTexts: Record<'nl' | 'en', VerifierTexts> = {
       expired: 'This check was too long ago to report. Check the extract again, then report it.',
       messageMissing: 'Briefly describe what is going on (at most 4000 characters).',
       contactInvalid: 'This is not a valid email address. Leave the field empty or enter an address like name@example.com.',
+      notSent: 'Report not sent',
     },
     errors: {
       title: 'Check not completed',
       notFound: 'There is no extract with this number and these letters. Check the number and the first two letters of the surname, or scan the QR code.',
-      tooMany: (minutes) => `Too many attempts. Try again in ${minutes === 1 ? '1 minute' : `${minutes} minutes`}, or scan the QR code on the extract.`,
+      tooMany: (seconds) => `Too many attempts. Try again in ${waitText(seconds, 'en')}, or scan the QR code on the extract.`,
       missingInput: 'Enter the extract number and the first two letters of the surname.',
       noFile: 'Choose a PDF file to upload.',
       tooLarge: (mb) => `This file is larger than ${mb} MB. A genuine extract is much smaller; upload the original file.`,

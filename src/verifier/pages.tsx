@@ -7,6 +7,7 @@ import type { AppEnv } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { clientAddress } from '../http/rate-limit.ts';
 import { Layout } from '../web/layout.tsx';
+import { ErrorSummary, errorTitle } from '../web/error-summary.tsx';
 import { pickLang, type Lang } from '../web/lang.ts';
 import { formatExtractNumber, parseExtractNumber } from '../extracts/extract-number.ts';
 import type { Check } from '../verification/checks.ts';
@@ -41,16 +42,43 @@ function VerifierPage(props: { lang: Lang; t: VerifierTexts; title: string; path
   );
 }
 
-function NumberForm(props: { t: VerifierTexts; lang: Lang; number?: string; error?: string; headingLevel?: 2 | 1 }) {
+/**
+ * A field's description and validity: an invalid field is marked so and described by its message
+ * as well as its hint, so a screen reader says what is wrong on reaching it.
+ */
+function fieldState(hintId: string, errorId: string, invalid: boolean | undefined) {
+  return invalid ? { 'aria-describedby': `${hintId} ${errorId}`, 'aria-invalid': 'true' } : { 'aria-describedby': hintId };
+}
+
+type NumberField = 'number' | 'letters';
+
+/** An error of the number form; `invalid` names the fields it is about (none for "too many attempts"). */
+interface NumberError {
+  message: string;
+  invalid: readonly NumberField[];
+}
+
+/** An error of the upload form; `invalid` when the file chosen is at fault (not when uploads are down). */
+interface UploadError {
+  message: string;
+  invalid: boolean;
+}
+
+/*
+ * The messages beside the fields have no role="alert": the page opens with the focus on the error
+ * summary, which a screen reader announces; an alert as well would say everything twice.
+ */
+function NumberForm(props: { t: VerifierTexts; lang: Lang; number?: string; error?: NumberError; headingLevel?: 2 | 1 }) {
   const t = props.t.number;
   const Heading = props.headingLevel === 1 ? 'h1' : 'h2';
+  const invalid = (field: NumberField) => props.error?.invalid.includes(field);
   return (
     <section class="entrance" aria-labelledby="number-heading">
       <Heading id="number-heading">{t.heading}</Heading>
       <p>{t.intro}</p>
       {props.error && (
-        <p class="error" role="alert" id="number-error">
-          {props.error}
+        <p class="error" id="number-error">
+          {props.error.message}
         </p>
       )}
       <form method="post" action={`/v/check${langQuery(props.lang)}`} novalidate>
@@ -67,14 +95,13 @@ function NumberForm(props: { t: VerifierTexts; lang: Lang; number?: string; erro
             autocapitalize="characters"
             spellcheck={false}
             value={props.number ?? ''}
-            aria-describedby={props.error ? 'number-hint number-error' : 'number-hint'}
-            {...(props.error ? { 'aria-invalid': 'true' } : {})}
+            {...fieldState('number-hint', 'number-error', invalid('number'))}
           />
         </div>
         <div class="field">
           <label for="letters">{t.letters}</label>
           <p class="hint" id="letters-hint">{t.lettersHint}</p>
-          <input id="letters" class="short" name="letters" type="text" required maxlength={8} autocomplete="off" spellcheck={false} aria-describedby="letters-hint" />
+          <input id="letters" class="short" name="letters" type="text" required maxlength={8} autocomplete="off" spellcheck={false} {...fieldState('letters-hint', 'number-error', invalid('letters'))} />
         </div>
         <button type="submit">{t.submit}</button>
       </form>
@@ -82,23 +109,24 @@ function NumberForm(props: { t: VerifierTexts; lang: Lang; number?: string; erro
   );
 }
 
-function UploadForm(props: { t: VerifierTexts; lang: Lang; error?: string; maxBytes: number }) {
+function UploadForm(props: { t: VerifierTexts; lang: Lang; error?: UploadError; maxBytes: number }) {
   const t = props.t.upload;
   return (
     <section class="entrance" aria-labelledby="upload-heading">
       <h2 id="upload-heading">{t.heading}</h2>
       <p>{t.intro}</p>
       {props.error && (
-        <p class="error" role="alert" id="upload-error">
-          {props.error}
+        <p class="error" id="upload-error">
+          {props.error.message}
         </p>
       )}
       <form method="post" action={`${PAGE_UPLOAD_PATH}${langQuery(props.lang)}`} enctype="multipart/form-data" data-upload data-max-bytes={String(props.maxBytes)} data-too-large={t.tooLarge}>
         <div class="field">
           <label for="file">{t.file}</label>
           <p class="hint" id="file-hint">{t.fileHint}</p>
-          <input id="file" name="file" type="file" accept="application/pdf,.pdf" required aria-describedby={props.error ? 'file-hint upload-error' : 'file-hint'} />
-          <p class="error" role="alert" data-upload-error hidden></p>
+          <input id="file" name="file" type="file" accept="application/pdf,.pdf" required {...fieldState('file-hint upload-error-script', 'upload-error', props.error?.invalid)} />
+          {/* the script's own message (a file over the limit, stopped before sending); empty until then */}
+          <p class="error" role="alert" id="upload-error-script" data-upload-error hidden></p>
         </div>
         <button type="submit">{t.submit}</button>
       </form>
@@ -200,30 +228,42 @@ function VerifiedData(props: { credential: Obj; t: VerifierTexts; lang: Lang }) 
   );
 }
 
+/** A passed check of the credential inside a file whose seal or binding failed (pdf-upload.ts). */
+const embeddedOnly = (check: Check) => check.status === 'passed' && check.details?.embeddedCredentialOnly === true;
+
 function CheckList(props: { checks: Check[]; t: VerifierTexts; lang: Lang }) {
   const t = props.t.result;
   return (
-    <ol class="checks">
-      {props.checks.map((check) => (
-        <li class={`check check-${check.status}`}>
-          <span class="check-name">{check.details?.seal === true ? t.sealName : t.checkNames[check.id]}</span>{' '}
-          <span class="check-status">{t.statusNames[check.status]}</span>
-          <p>{check.message[props.lang]}</p>
-          <p class="check-code">{check.code}</p>
-        </li>
-      ))}
-    </ol>
+    <>
+      {props.checks.some(embeddedOnly) && (
+        <p class="note" id="embedded-only-note">
+          {t.embeddedOnlyNote}
+        </p>
+      )}
+      <ol class="checks">
+        {props.checks.map((check) => (
+          <li class={`check check-${check.status}${embeddedOnly(check) ? ' check-embedded-only' : ''}`}>
+            <span class="check-name">{check.details?.seal === true ? t.sealName : t.checkNames[check.id]}</span>{' '}
+            <span class="check-status">{embeddedOnly(check) ? t.embeddedOnlyStatus : t.statusNames[check.status]}</span>
+            <p>{check.message[props.lang]}</p>
+            <p class="check-code">{check.code}</p>
+          </li>
+        ))}
+      </ol>
+    </>
   );
 }
 
-function ReportForm(props: { t: VerifierTexts; lang: Lang; token: string; error?: string; message?: string; contact?: string; open?: boolean }) {
+type ReportField = 'message' | 'contact';
+
+function ReportForm(props: { t: VerifierTexts; lang: Lang; token: string; error?: string; invalid?: ReportField; message?: string; contact?: string; open?: boolean }) {
   const t = props.t.report;
   return (
     <section class="report" aria-labelledby="report-heading">
       <h2 id="report-heading">{t.heading}</h2>
       <p>{t.intro}</p>
       {props.error && (
-        <p class="error" role="alert" id="report-error">
+        <p class="error" id="report-error">
           {props.error}
         </p>
       )}
@@ -232,14 +272,14 @@ function ReportForm(props: { t: VerifierTexts; lang: Lang; token: string; error?
         <div class="field">
           <label for="report-message">{t.message}</label>
           <p class="hint" id="report-message-hint">{t.messageHint}</p>
-          <textarea id="report-message" name="message" rows={5} maxlength={MAX_REPORT_MESSAGE} required aria-describedby={props.error ? 'report-message-hint report-error' : 'report-message-hint'}>
+          <textarea id="report-message" name="message" rows={5} maxlength={MAX_REPORT_MESSAGE} required {...fieldState('report-message-hint', 'report-error', props.invalid === 'message')}>
             {props.message ?? ''}
           </textarea>
         </div>
         <div class="field">
           <label for="report-contact">{t.contact}</label>
           <p class="hint" id="report-contact-hint">{t.contactHint}</p>
-          <input id="report-contact" name="contact" type="email" autocomplete="email" maxlength={254} value={props.contact ?? ''} aria-describedby="report-contact-hint" />
+          <input id="report-contact" name="contact" type="email" autocomplete="email" maxlength={254} value={props.contact ?? ''} {...fieldState('report-contact-hint', 'report-error', props.invalid === 'contact')} />
         </div>
         <button type="submit">{t.submit}</button>
       </form>
@@ -255,10 +295,21 @@ function verdictIntro(result: VerificationResult, t: VerifierTexts): string {
   return t.result.verdictIntro[result.verdict];
 }
 
-function ResultPage(props: { lang: Lang; t: VerifierTexts; result: VerificationResult; token: string; checkedAt: Date; fileSha256?: string; number?: string }) {
+/**
+ * Why no register data is shown. Data is shown for an authentic extract only: under any other
+ * verdict it would read as confirmed, and after a withdrawal the holder consented to the number
+ * and the verdict alone.
+ */
+function dataWithheld(result: VerificationResult, t: VerifierTexts): string {
+  if (result.verdict === 'revoked') return t.result.dataRevoked;
+  if (result.verdict === 'superseded' || result.verdict === 'suspended' || result.verdict === 'unknown') return t.result.dataNotInForce;
+  return t.result.dataUnverified;
+}
+
+function ResultPage(props: { lang: Lang; t: VerifierTexts; result: VerificationResult; token?: string; checkedAt: Date; fileSha256?: string; number?: string }) {
   const { lang, t, result } = props;
   const issuerPassed = result.checks.some((c) => c.id === 'issuer' && c.status === 'passed');
-  const credential = issuerPassed ? result.credential : undefined;
+  const credential = issuerPassed && result.verdict === 'authentic' ? result.credential : undefined;
   return (
     <VerifierPage lang={lang} t={t} title={`${VERDICT_LABELS[result.verdict][lang]} — ${t.result.title}`} path="/v" scripts={['/static/verifier.js']}>
       <section class={`verdict verdict-${result.verdict}`} aria-labelledby="verdict-heading">
@@ -270,7 +321,7 @@ function ResultPage(props: { lang: Lang; t: VerifierTexts; result: VerificationR
       </section>
       <section aria-labelledby="data-heading">
         <h2 id="data-heading">{t.result.dataHeading}</h2>
-        {credential ? <VerifiedData credential={credential} t={t} lang={lang} /> : <p>{t.result.dataUnverified}</p>}
+        {credential ? <VerifiedData credential={credential} t={t} lang={lang} /> : <p>{dataWithheld(result, t)}</p>}
         <dl class="data meta">
           {props.number && (
             <div>
@@ -300,16 +351,33 @@ function ResultPage(props: { lang: Lang; t: VerifierTexts; result: VerificationR
         </button>{' '}
         <a href={`/v${langQuery(lang)}`}>{t.result.again}</a>
       </p>
-      <ReportForm t={t} lang={lang} token={props.token} />
+      {props.token !== undefined && <ReportForm t={t} lang={lang} token={props.token} />}
     </VerifierPage>
   );
 }
 
-function HomePage(props: { lang: Lang; t: VerifierTexts; baseUrl: string; maxBytes: number; numberError?: string; uploadError?: string; number?: string }) {
-  const { lang, t } = props;
+function HomePage(props: { lang: Lang; t: VerifierTexts; baseUrl: string; maxBytes: number; numberError?: NumberError; uploadError?: UploadError; number?: string }) {
+  const { lang, t, numberError, uploadError } = props;
+  const failed = numberError !== undefined || uploadError !== undefined;
   return (
-    <VerifierPage lang={lang} t={t} title={t.title} path="/v" scripts={['/static/vendor/jsQR.js', '/static/verifier.js']}>
+    <VerifierPage lang={lang} t={t} title={failed ? errorTitle(lang, t.title) : t.title} path="/v" scripts={['/static/vendor/jsQR.js', '/static/verifier.js']}>
       <h1>{t.title}</h1>
+      {failed && (
+        <ErrorSummary heading={t.errors.title} level={2}>
+          <ul>
+            {numberError && (
+              <li>
+                <a href={`#${numberError.invalid[0] ?? 'number'}`}>{numberError.message}</a>
+              </li>
+            )}
+            {uploadError && (
+              <li>
+                <a href="#file">{uploadError.message}</a>
+              </li>
+            )}
+          </ul>
+        </ErrorSummary>
+      )}
       <p class="lead">{t.intro}</p>
       <ScanSection t={t} baseUrl={props.baseUrl} />
       <NumberForm t={t} lang={lang} {...(props.number ? { number: props.number } : {})} {...(props.numberError ? { error: props.numberError } : {})} />
@@ -339,11 +407,11 @@ function QrLandingPage(props: { lang: Lang; t: VerifierTexts; number: string }) 
   );
 }
 
-/** Puts a TOO_MANY_ATTEMPTS error's Retry-After on the page; returns the minutes to tell the reader. */
-function retryMinutes(c: PageContext, err: AppError): number {
-  const seconds = Number(err.headers?.['Retry-After'] ?? 60);
+/** Puts a TOO_MANY_ATTEMPTS error's Retry-After on the page; returns the seconds to tell the reader. */
+function retrySeconds(c: PageContext, err: AppError): number {
+  const seconds = Math.max(1, Number(err.extra?.retryAfterSeconds ?? 60));
   c.header('Retry-After', String(seconds));
-  return Math.max(1, Math.ceil(seconds / 60));
+  return seconds;
 }
 
 export function verifierPages(verifier: Verifier) {
@@ -370,9 +438,10 @@ export function verifierPages(verifier: Verifier) {
     // the body is never read: a client reusing this connection would hang
     c.header('Connection', 'close');
     return c.html(
-      <VerifierPage lang={lang} t={t} title={t.errors.foreignOriginTitle} path="/v">
-        <h1>{t.errors.foreignOriginTitle}</h1>
-        <p role="alert">{t.errors.foreignOrigin}</p>
+      <VerifierPage lang={lang} t={t} title={errorTitle(lang, t.errors.foreignOriginTitle)} path="/v">
+        <ErrorSummary heading={t.errors.foreignOriginTitle}>
+          <p>{t.errors.foreignOrigin}</p>
+        </ErrorSummary>
         <p>
           <a href={`/v${langQuery(lang)}`}>{t.title}</a>
         </p>
@@ -383,14 +452,16 @@ export function verifierPages(verifier: Verifier) {
   const showResult = async (c: PageContext, held: HeldVerification, extra: { number?: string } = {}) => {
     const { lang, t, deps } = page(c);
     const now = deps.clock.now();
-    const token = await holdVerification(deps.db, held, now);
+    // a file that is no extract at all is nothing to report as a forgery: no report form, nothing held
+    const holding = { heldFiles: verifier.heldFiles, client: clientAddress(c.req.raw, c.env, deps.config.trustedClientIpHeader) };
+    const token = held.result.verdict === 'unreadable' ? undefined : await holdVerification(deps.db, held, now, holding);
     c.header('Cache-Control', 'no-store');
     return c.html(
-      <ResultPage lang={lang} t={t} result={held.result} token={token} checkedAt={now} {...(held.fileSha256 ? { fileSha256: held.fileSha256 } : {})} {...extra} />,
+      <ResultPage lang={lang} t={t} result={held.result} {...(token ? { token } : {})} checkedAt={now} {...(held.fileSha256 ? { fileSha256: held.fileSha256 } : {})} {...extra} />,
     );
   };
 
-  const home = (c: PageContext, status: 200 | 400 | 404 | 413 | 429 | 503, errors: { number?: string; upload?: string; numberValue?: string } = {}) => {
+  const home = (c: PageContext, status: 200 | 400 | 404 | 413 | 429 | 503, errors: { number?: NumberError; upload?: UploadError; numberValue?: string } = {}) => {
     const { lang, t, deps } = page(c);
     c.status(status);
     return c.html(
@@ -411,7 +482,7 @@ export function verifierPages(verifier: Verifier) {
   router.get('/v/:number{[0-9A-Za-z-]{1,40}}', (c) => {
     const { lang, t } = page(c);
     const canonical = parseExtractNumber(c.req.param('number'));
-    if (!canonical) return home(c, 404, { number: t.errors.notFound, numberValue: c.req.param('number') });
+    if (!canonical) return home(c, 404, { number: { message: t.errors.notFound, invalid: ['number'] }, numberValue: c.req.param('number') });
     return c.html(<QrLandingPage lang={lang} t={t} number={formatExtractNumber(canonical)} />);
   });
 
@@ -421,15 +492,19 @@ export function verifierPages(verifier: Verifier) {
     const number = typeof form.number === 'string' ? form.number.trim().slice(0, 40) : '';
     const secret = typeof form.secret === 'string' && form.secret ? form.secret.slice(0, 64) : undefined;
     const letters = typeof form.letters === 'string' ? form.letters.trim().slice(0, 8) : '';
-    if (!number || (!secret && !letters)) return home(c, 400, { number: t.errors.missingInput, numberValue: number });
+    if (!number || (!secret && !letters)) {
+      const missing: NumberField[] = [...(number ? [] : ['number' as const]), ...(secret || letters ? [] : ['letters' as const])];
+      return home(c, 400, { number: { message: t.errors.missingInput, invalid: missing }, numberValue: number });
+    }
     try {
       const verified = await verifier.extract(deps, secret ? { number, secret } : { number, letters }, clientAddress(c.req.raw, c.env, c.get('deps').config.trustedClientIpHeader));
       const canonical = parseExtractNumber(number);
       return await showResult(c, { entrance: verified.entrance, result: verified.result, extractId: verified.extractId }, canonical ? { number: formatExtractNumber(canonical) } : {});
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      if (err.code === 'TOO_MANY_ATTEMPTS') return home(c, 429, { number: t.errors.tooMany(retryMinutes(c, err)), numberValue: number });
-      if (err.code === 'EXTRACT_NOT_FOUND') return home(c, 404, { number: t.errors.notFound, numberValue: number });
+      if (err.code === 'TOO_MANY_ATTEMPTS') return home(c, 429, { number: { message: t.errors.tooMany(retrySeconds(c, err)), invalid: [] }, numberValue: number });
+      // an unknown or malformed number and wrong letters get one answer: either field may be at fault
+      if (err.code === 'EXTRACT_NOT_FOUND') return home(c, 404, { number: { message: t.errors.notFound, invalid: secret ? ['number'] : ['number', 'letters'] }, numberValue: number });
       throw err;
     }
   });
@@ -443,7 +518,7 @@ export function verifierPages(verifier: Verifier) {
       return bodyLimit({ maxSize: limit + UPLOAD_FORM_OVERHEAD, onError: (cc) => {
           // the rest of the body is never read: a client reusing this connection would hang
           cc.header('Connection', 'close');
-          return home(cc as PageContext, 413, { upload: t.errors.tooLarge(Math.round(limit / 1024 / 1024)) });
+          return home(cc as PageContext, 413, { upload: { message: t.errors.tooLarge(Math.round(limit / 1024 / 1024)), invalid: true } });
         } })(c, next);
     },
     async (c) => {
@@ -451,15 +526,15 @@ export function verifierPages(verifier: Verifier) {
       const limit = deps.config.uploadLimit;
       const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
       const file = form.file;
-      if (!(file instanceof File) || file.size === 0) return home(c, 400, { upload: t.errors.noFile });
-      if (file.size > limit) return home(c, 413, { upload: t.errors.tooLarge(Math.round(limit / 1024 / 1024)) });
+      if (!(file instanceof File) || file.size === 0) return home(c, 400, { upload: { message: t.errors.noFile, invalid: true } });
+      if (file.size > limit) return home(c, 413, { upload: { message: t.errors.tooLarge(Math.round(limit / 1024 / 1024)), invalid: true } });
       const bytes = new Uint8Array(await file.arrayBuffer());
       let verified: Awaited<ReturnType<Verifier['upload']>>;
       try {
         verified = await verifier.upload(deps, bytes, clientAddress(c.req.raw, c.env, c.get('deps').config.trustedClientIpHeader));
       } catch (err) {
-        if (err instanceof AppError && err.code === 'UPLOAD_UNAVAILABLE') return home(c, 503, { upload: t.errors.uploadUnavailable });
-        if (err instanceof AppError && err.code === 'TOO_MANY_ATTEMPTS') return home(c, 429, { upload: t.errors.tooMany(retryMinutes(c, err)) });
+        if (err instanceof AppError && err.code === 'UPLOAD_UNAVAILABLE') return home(c, 503, { upload: { message: t.errors.uploadUnavailable, invalid: false } });
+        if (err instanceof AppError && err.code === 'TOO_MANY_ATTEMPTS') return home(c, 429, { upload: { message: t.errors.tooMany(retrySeconds(c, err)), invalid: false } });
         throw err;
       }
       // the file is held for a report only when it is a PDF carrying a credential: junk is not kept
@@ -474,33 +549,41 @@ export function verifierPages(verifier: Verifier) {
     const token = typeof form.token === 'string' ? form.token.slice(0, 100) : '';
     const message = typeof form.message === 'string' ? form.message.trim() : '';
     const contact = typeof form.contact === 'string' ? form.contact.trim() : '';
-    const again = (status: 400 | 410 | 429, error: string) => {
+    const again = (status: 400 | 410 | 429, error: string, invalid?: ReportField) => {
       c.status(status);
       return c.html(
-        <VerifierPage lang={lang} t={t} title={t.report.heading} path="/v">
+        <VerifierPage lang={lang} t={t} title={errorTitle(lang, t.report.heading)} path="/v">
           <h1>{t.report.heading}</h1>
+          <ErrorSummary heading={t.report.notSent} level={2}>
+            {invalid ? (
+              <ul>
+                <li>
+                  <a href={`#report-${invalid}`}>{error}</a>
+                </li>
+              </ul>
+            ) : (
+              <p>{error}</p>
+            )}
+          </ErrorSummary>
           {status === 410 ? (
-            <>
-              <p role="alert">{error}</p>
-              <p>
-                <a href={`/v${langQuery(lang)}`}>{t.result.again}</a>
-              </p>
-            </>
+            <p>
+              <a href={`/v${langQuery(lang)}`}>{t.result.again}</a>
+            </p>
           ) : (
-            <ReportForm t={t} lang={lang} token={token} error={error} message={message.slice(0, MAX_REPORT_MESSAGE)} contact={contact.slice(0, 254)} />
+            <ReportForm t={t} lang={lang} token={token} error={error} {...(invalid ? { invalid } : {})} message={message.slice(0, MAX_REPORT_MESSAGE)} contact={contact.slice(0, 254)} />
           )}
         </VerifierPage>,
       );
     };
-    if (!message || message.length > MAX_REPORT_MESSAGE) return again(400, t.report.messageMissing);
-    if (contact && (contact.length > 254 || !/^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$/.test(contact))) return again(400, t.report.contactInvalid);
+    if (!message || message.length > MAX_REPORT_MESSAGE) return again(400, t.report.messageMissing, 'message');
+    if (contact && (contact.length > 254 || !/^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$/.test(contact))) return again(400, t.report.contactInvalid, 'contact');
     try {
       verifier.takeReport(clientAddress(c.req.raw, c.env, deps.config.trustedClientIpHeader));
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'TOO_MANY_ATTEMPTS') throw err;
-      return again(429, t.errors.tooMany(retryMinutes(c, err)));
+      return again(429, t.errors.tooMany(retrySeconds(c, err)));
     }
-    const outcome = await fileForgeryReport(deps.db, { token, message, ...(contact ? { contact } : {}), lang }, deps.clock.now(), c.get('requestId'));
+    const outcome = await fileForgeryReport(deps.db, { token, message, ...(contact ? { contact } : {}), lang }, deps.clock.now(), c.get('requestId'), verifier.heldFiles);
     if (!outcome.ok) return again(410, t.report.expired);
     deps.logger.info('forgery_report_received', { requestId: c.get('requestId') });
     return c.html(

@@ -1,8 +1,12 @@
 // The verifier's API: POST /credentials/verify (VC-API shape: the vc+jwt or its enveloped form) and
 // POST /api/v1/verify (the PDF, or the number with the QR secret or two letters of the surname).
 // Both run the one pipeline and answer the same checks; the /v pages use the same verifier.
+// /credentials/verify answers 200 only for a credential that verifies and 400 otherwise, as the
+// VC-API test suites expect; /api/v1/verify, our own, answers every verdict with 200.
 import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../errors.ts';
+import { PROBLEM_JSON, problemBody } from '../http/problem.ts';
+import { problemSchema } from '../feed/schemas.ts';
 import { clientAddress } from '../http/rate-limit.ts';
 import { createRouter, problemResponses } from '../http/router.ts';
 import { requireMediaType } from '../http/middleware.ts';
@@ -17,7 +21,9 @@ const localized = z.object({ nl: z.string(), en: z.string() });
 const resultSchema = z
   .object({
     verified: z.boolean().openapi({ description: 'true only for the verdict `authentic`' }),
-    verdict: z.enum(['authentic', 'revoked', 'superseded', 'suspended', 'not_authentic', 'unknown']),
+    verdict: z.enum(['authentic', 'revoked', 'superseded', 'suspended', 'not_authentic', 'unreadable', 'unknown']).openapi({
+      description: '`unreadable`: an upload that is no extract to check (not a PDF, damaged, or a PDF without credential and seal) — never called not authentic',
+    }),
     verdictLabel: localized,
     checks: z.array(
       z.object({
@@ -33,12 +39,26 @@ const resultSchema = z
   })
   .openapi('VerificationResult');
 
+export const NOT_VERIFIED_CODE = 'CREDENTIAL_NOT_VERIFIED';
+
+const notVerifiedSchema = resultSchema
+  .extend({
+    type: z.string(),
+    title: z.string(),
+    status: z.literal(400),
+    code: z.literal(NOT_VERIFIED_CODE),
+    detail: z.string(),
+    instance: z.string().optional(),
+    requestId: z.string(),
+  })
+  .openapi('CredentialNotVerified', { description: 'RFC 9457 problem carrying the verdict and every check, as for 200' });
+
 const credentialVerify = createRoute({
   method: 'post',
   path: '/credentials/verify',
   tags: ['Verification'],
   summary: 'Verify a diploma credential (VC-API)',
-  description: `The \`vc+jwt\` as a string, or enveloped: \`{"type":"EnvelopedVerifiableCredential","id":"${ENVELOPE_PREFIX}<jwt>"}\`. Checks in order: format, signature, issuer, status (fails closed), validity (±5 min), register.`,
+  description: `The \`vc+jwt\` as a string, or enveloped: \`{"type":"EnvelopedVerifiableCredential","id":"${ENVELOPE_PREFIX}<jwt>"}\`. Checks in order: format, signature, issuer, status (fails closed), validity (±5 min), register. Limited per client (\`VERIFY_RATE_LIMIT\` a minute, default 300; 429 with Retry-After); one client's repeated checks of one credential within 10 minutes are one line in the holder's "who looked". Open to other sites (CORS, no credentials).`,
   middleware: [requireMediaType('application/json')] as const,
   request: {
     body: {
@@ -58,7 +78,14 @@ const credentialVerify = createRoute({
       },
     },
   },
-  responses: { 200: { description: 'The verdict and every check', content: { 'application/json': { schema: resultSchema } } }, ...problemResponses(400, 415, 422) },
+  responses: {
+    200: { description: 'Verified (`verdict` authentic): the verdict and every check', content: { 'application/json': { schema: resultSchema } } },
+    ...problemResponses(413, 415, 422, 429),
+    400: {
+      description: `Not verified (any verdict but authentic): problem+json with code \`${NOT_VERIFIED_CODE}\` and the same verdict and checks as a 200. Also a body that is no JSON (\`MALFORMED_JSON\`, a plain problem).`,
+      content: { 'application/problem+json': { schema: z.union([notVerifiedSchema, problemSchema]) } },
+    },
+  },
 });
 
 const uploadSchema = z
@@ -75,7 +102,7 @@ const extractVerify = createRoute({
   tags: ['Verification'],
   summary: 'Verify an extract: its PDF, its number and QR secret, or its number and two letters of the surname',
   description:
-    'Three ways in, one pipeline and the same checks. **PDF** (multipart, part `file`, ≤ 5 MB): also checks the PDF seal and that the attached `credential.jwt` belongs to this very document (`binding`). **QR**: the code holds `/v/<number>#<secret>`; the page sends both. **Typed**: the number with the first two letters of the holder’s surname (with or without tussenvoegsel; case and accents do not matter). An unknown number, a wrong secret and wrong letters all get the same 404. The letters entrance is rate limited per client (every attempt) and per extract number (failed attempts only, so correct checks never lock a number); 429 with Retry-After.',
+    'Three ways in, one pipeline and the same checks. **PDF** (multipart, part `file`, ≤ 5 MB): also checks the PDF seal and that the attached `credential.jwt` belongs to this very document (`binding`). **QR**: the code holds `/v/<number>#<secret>`; the page sends both. **Typed**: the number with the first two letters of the holder’s surname (with or without tussenvoegsel; case and accents do not matter). An unknown number, a wrong secret and wrong letters all get the same 404. The letters entrance is rate limited per client (every attempt, 200 per 10 minutes), per client and number (after 5 misses a lock of 30 s, doubling up to 5 minutes) and per extract number (100 misses an hour from all clients; correct checks never count); the QR and PDF entrances per client (VERIFY_RATE_LIMIT a minute; 60 uploads per 10 minutes). 429 with Retry-After, `retryAfterSeconds` and a Dutch and English `message`.',
   middleware: [requireMediaType('application/json', 'multipart/form-data')] as const,
   request: {
     body: {
@@ -98,12 +125,21 @@ const extractVerify = createRoute({
 });
 
 const uploadTooLarge = (limit: number) =>
-  new AppError({ code: 'UPLOAD_TOO_LARGE', status: 413, title: 'File too large', detail: `The file is larger than ${limit} bytes. A genuine extract is much smaller; send the original PDF.` });
+  new AppError('UPLOAD_TOO_LARGE', { detail: `The file is larger than ${limit} bytes. A genuine extract is much smaller; send the original PDF.` });
 
 const isMultipart = (contentType: string | undefined) => /^multipart\/form-data/i.test(contentType ?? '');
 
-function toBody(result: VerificationResult) {
-  return { verified: result.verdict === 'authentic', verdict: result.verdict, verdictLabel: VERDICT_LABELS[result.verdict], checks: result.checks, ...(result.credential ? { credential: result.credential } : {}) };
+function toBody(result: VerificationResult, withCredential = true) {
+  return { verified: result.verdict === 'authentic', verdict: result.verdict, verdictLabel: VERDICT_LABELS[result.verdict], checks: result.checks, ...(result.credential && withCredential ? { credential: result.credential } : {}) };
+}
+
+/** VC-API: a credential that does not verify is a 400, whose problem document carries the same verdict and checks. */
+function notVerifiedBody(result: VerificationResult, baseUrl: string, requestId: string, instance: string) {
+  const error = new AppError(NOT_VERIFIED_CODE, {
+    detail: `Verdict: ${VERDICT_LABELS[result.verdict].en}. The checks say which failed and why.`,
+    extra: toBody(result),
+  });
+  return problemBody(error, baseUrl, requestId, instance) as z.infer<typeof notVerifiedSchema>;
 }
 
 export function verifierRoutes(verifier: Verifier) {
@@ -112,7 +148,13 @@ export function verifierRoutes(verifier: Verifier) {
   router.openapi(credentialVerify, async (c) => {
     const input = c.req.valid('json').verifiableCredential;
     const jwt = typeof input === 'string' ? input : input.id.slice(ENVELOPE_PREFIX.length);
-    return c.json(toBody(await verifier.credential(c.get('deps'), jwt)), 200);
+    const deps = c.get('deps');
+    const result = await verifier.credential(deps, jwt, clientAddress(c.req.raw, c.env, deps.config.trustedClientIpHeader));
+    if (result.verdict !== 'authentic') {
+      const body = notVerifiedBody(result, deps.config.publicBaseUrl, c.get('requestId') ?? 'unknown', c.req.path);
+      return c.json(body, 400, { 'Content-Type': PROBLEM_JSON, 'Cache-Control': 'no-store' });
+    }
+    return c.json(toBody(result), 200);
   });
 
   router.openapi(extractVerify, async (c) => {
@@ -124,7 +166,9 @@ export function verifierRoutes(verifier: Verifier) {
       return c.json({ ...toBody(result), file: { sha256 } }, 200);
     }
     const { result } = await verifier.extract(deps, c.req.valid('json') as ExtractLookup, clientAddress(c.req.raw, c.env, c.get('deps').config.trustedClientIpHeader));
-    return c.json(toBody(result), 200);
+    // by number (and secret or letters) the register's own credential is shown only while it is in
+    // force: after a withdrawal the holder consented to the number and the verdict, not their name
+    return c.json(toBody(result, result.verdict === 'authentic'), 200);
   });
 
   return router;

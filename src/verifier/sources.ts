@@ -6,10 +6,11 @@ import { eq, sql, type SQL } from 'drizzle-orm';
 import { diplomas, extracts, holders, statusLists, verificationEvents } from '../../db/schema.ts';
 import type { Database } from '../database.ts';
 import type { AppDeps } from '../deps.ts';
-import { listKeys } from '../signing-keys/key-registry.ts';
+import type { KeyRegistry } from '../signing-keys/key-registry.ts';
 import { buildJwks } from '../signing-keys/publication.ts';
 import type { StatusListPublisher, StatusListVersion } from '../extracts/status-publisher.ts';
 import type { PublishedKeys, RegisterEntry, VerificationSources } from '../verification/pipeline.ts';
+import type { StatusListCache } from '../verification/status-list-cache.ts';
 import { createCoalescingReader, createCoalescingWriter } from './coalescing-cache.ts';
 import { createRegisterCache } from './register-cache.ts';
 import type { RegisterChangeFeed } from './register-changes.ts';
@@ -28,7 +29,8 @@ export interface ExtractByNumber {
 
 // Every verification reads the versions of its two status lists and its register entry; the QR
 // and number entrances also read the extract and write a "who looked" line. Each is one prepared
-// statement per database handle (a prepared statement belongs to the handle it was made on) that
+// statement per database handle (a prepared statement belongs to the handle it was made on; kept by
+// the app's RegisterReads) that
 // takes many keys, and verifications in flight at once share it (coalescing-cache.ts): every
 // answer still comes from a query that started after the verification asked. Where the register
 // announces its changes in step (register-changes.ts: PGlite), what was read is kept until the next
@@ -148,35 +150,49 @@ const registerEntry = (row: Fact): RegisterEntry => ({
   ...(row.successorAwardDate ? { supersededBy: { awardDate: row.successorAwardDate } } : {}),
 });
 
-const readsByDatabase = new WeakMap<Database, ReturnType<typeof registerReads>>();
+export type RegisterReads = ReturnType<typeof createRegisterReads>;
 
-function reads({ db, registerChanges }: AppDeps) {
-  let r = readsByDatabase.get(db);
-  if (!r) readsByDatabase.set(db, (r = registerReads(db, registerChanges)));
-  return r;
+/** The app's register reads (one per app, src/services.ts): prepared statements and caches per database handle. */
+export function createRegisterReads(changes: RegisterChangeFeed | undefined) {
+  const byDatabase = new WeakMap<Database, ReturnType<typeof registerReads>>();
+  return (db: Database) => {
+    let r = byDatabase.get(db);
+    if (!r) byDatabase.set(db, (r = registerReads(db, changes)));
+    return r;
+  };
 }
 
-export function registerSources(deps: AppDeps, publisher: StatusListPublisher): VerificationSources {
+/** What the register-backed sources read through: the app's key cache, status lists and register reads. */
+export interface SourceServices {
+  keys: KeyRegistry;
+  statusLists: StatusListPublisher;
+  reads: RegisterReads;
+  statusListCache: StatusListCache;
+}
+
+export function registerSources(deps: AppDeps, services: SourceServices): VerificationSources {
   const ownLists = `${deps.config.publicBaseUrl}/status/`;
+  const reads = services.reads(deps.db);
   return {
     expectedIssuerDid: deps.config.did,
-    keys: async () => buildJwks(await listKeys(deps.db)) as PublishedKeys,
+    keys: async () => buildJwks(await services.keys.list(deps.db)) as PublishedKeys,
     statusList: async (url) => {
       if (!url.startsWith(ownLists)) return undefined;
       const id = url.slice(ownLists.length);
-      const version = await reads(deps).statusListVersion(id);
-      return version ? (await publisher.signedVersion(deps, id, version)).jwt : undefined;
+      const version = await reads.statusListVersion(id);
+      return version ? (await services.statusLists.signedVersion(deps, id, version)).jwt : undefined;
     },
-    register: (credentialId) => reads(deps).registerEntry(credentialId),
+    register: (credentialId) => reads.registerEntry(credentialId),
+    statusListCache: services.statusListCache,
   };
 }
 
 /** The extract behind a typed or scanned number, with what the entrances compare against. */
-export function findExtractByNumber(deps: AppDeps, number: string): Promise<ExtractByNumber | undefined> {
-  return reads(deps).extractByNumber(number);
+export function findExtractByNumber(deps: AppDeps, reads: RegisterReads, number: string): Promise<ExtractByNumber | undefined> {
+  return reads(deps.db).extractByNumber(number);
 }
 
 /** One line in the holder's "who looked at my data": when and through which entrance, never who. */
-export function recordVerification(deps: AppDeps, extractId: string, entrance: Entrance): Promise<void> {
-  return reads(deps).recordVerification({ extractId, at: deps.clock.now(), entrance });
+export function recordVerification(deps: AppDeps, reads: RegisterReads, extractId: string, entrance: Entrance): Promise<void> {
+  return reads(deps.db).recordVerification({ extractId, at: deps.clock.now(), entrance });
 }

@@ -80,3 +80,14 @@ export function formAction(html: string, buttonText: string, base: string): stri
   }
   throw new Error(`no form with a "${buttonText}" button`);
 }
+
+/** The hidden fields of the page's forms (e.g. a provider's xsrf token), to post them back. */
+export function hiddenFields(html: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const input of html.matchAll(/<input\b[^>]*\btype="hidden"[^>]*>/g)) {
+    const name = /\bname="([^"]*)"/.exec(input[0])?.[1];
+    const value = /\bvalue="([^"]*)"/.exec(input[0])?.[1];
+    if (name !== undefined) fields[name] = value ?? '';
+  }
+  return fields;
+}

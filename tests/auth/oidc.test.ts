@@ -1,13 +1,13 @@
 // The relying party (src/auth/oidc-client.ts) against a real OpenID provider (dev/oidc-provider.ts,
-// oidc-provider v9) over real HTTP: every redirect, cookie and form post is a request of its own.
+// oidc-provider v8) over real HTTP: every redirect, cookie and form post is a request of its own.
 import { createHash } from 'node:crypto';
 import { SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { beginLogin, completeLogin, discover, OidcError } from '../../src/auth/oidc-client.ts';
+import { beginLogin, completeLogin, createOidcCache, discover, logoutUrl, OidcError } from '../../src/auth/oidc-client.ts';
 import type { LoginRequest, OidcClientConfig, OidcErrorCode } from '../../src/auth/oidc-client.ts';
 import { startDevOpenIdProvider } from '../../dev/oidc-provider.ts';
 import type { DevOpenIdProvider } from '../../dev/oidc-provider.ts';
-import { browse, CookieJar, formAction } from './browser.ts';
+import { browse, CookieJar, formAction, hiddenFields } from './browser.ts';
 
 const REDIRECT_URI = 'https://register.test/auth/callback';
 const PUBLIC_REDIRECT_URI = 'https://register.test/public/callback';
@@ -42,8 +42,8 @@ async function loginInBrowser(
   login: LoginRequest,
   choice: { account: string } | 'cancel',
   redirectUri = REDIRECT_URI,
+  jar = new CookieJar(),
 ): Promise<{ callbackUrl: string; loginPage: string }> {
-  const jar = new CookieJar();
   const page = await browse(jar, login.authorizationUrl, redirectUri);
   if (page.kind !== 'page' || page.status !== 200) throw new Error(`expected the login page, got ${JSON.stringify(page)}`);
   const lang = /<html lang="(\w+)"/.exec(page.html)?.[1];
@@ -264,7 +264,7 @@ describe('graduate login with OpenID Connect against the dev provider', () => {
       completeLogin(config, { callbackUrl, expected: login, now: new Date(), fetchImpl }),
       'OIDC_ID_TOKEN_INVALID',
     );
-    expect((error.cause as { code?: string }).code).toBe('ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
+    expect(error.message).toMatch(/JWT signature verification failed/);
     // The untouched token was genuine: only the alteration made it fail.
     expect(decodeJwt(original).sub).toBe(SUKRU.sub);
   });
@@ -283,7 +283,7 @@ describe('graduate login with OpenID Connect against the dev provider', () => {
       completeLogin(config, { callbackUrl, expected: login, now: new Date(), fetchImpl }),
       'OIDC_ID_TOKEN_INVALID',
     );
-    expect((error.cause as { code?: string }).code).toBe('ERR_JOSE_ALG_NOT_ALLOWED');
+    expect(error.message).toMatch(/unexpected JWT "alg" header parameter/);
   });
 
   it('rejects an expired ID token (now far in the future)', async () => {
@@ -294,7 +294,8 @@ describe('graduate login with OpenID Connect against the dev provider', () => {
       completeLogin(config, { callbackUrl, expected: login, now: tomorrow }),
       'OIDC_ID_TOKEN_INVALID',
     );
-    expect((error.cause as { code?: string }).code).toBe('ERR_JWT_EXPIRED');
+    expect((error.cause as { code?: string }).code).toBe('OAUTH_JWT_TIMESTAMP_CHECK_FAILED');
+    expect(error.message).toMatch(/"exp"/);
   });
 
   it('reports a cancelled login as a provider error access_denied', async () => {
@@ -348,14 +349,61 @@ describe('graduate login with OpenID Connect against the dev provider', () => {
   });
 });
 
+describe('the app clock and RP-initiated logout', () => {
+  it('checks the ID token against the clock it is given, not the machine clock', async () => {
+    const login = await beginLogin(config);
+    const { callbackUrl } = await loginInBrowser(login, { account: SUKRU.sub });
+    const anHourAgo = new Date(Date.now() - 60 * 60 * 1000);
+    // the token is fine by the machine clock; by the app's clock it was issued an hour from now
+    const error = await expectOidcError(completeLogin(config, { callbackUrl, expected: login, now: anHourAgo }), 'OIDC_ID_TOKEN_INVALID');
+    expect(error.message).toMatch(/iat/);
+  });
+
+  it('ends the provider session too: afterwards the provider asks for the account again', async () => {
+    const jar = new CookieJar();
+    const first = await beginLogin(config, { uiLocales: 'nl' });
+    const { callbackUrl } = await loginInBrowser(first, { account: SUKRU.sub }, REDIRECT_URI, jar);
+    const { idToken } = await completeLogin(config, { callbackUrl, expected: first, now: new Date() });
+
+    // while the provider session lives, a new login comes straight back without a page
+    const silent = await browse(jar, (await beginLogin(config)).authorizationUrl, REDIRECT_URI);
+    expect(silent.kind).toBe('redirected');
+
+    const url = new URL(
+      (await logoutUrl(config, { idTokenHint: idToken, postLogoutRedirectUri: 'https://register.test/logged-out', state: 'logout-state', uiLocales: 'nl' }))!,
+    );
+    expect(url.origin + url.pathname).toBe(`${provider.issuer}/session/end`);
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      id_token_hint: idToken,
+      client_id: 'diploma-register',
+      post_logout_redirect_uri: 'https://register.test/logged-out',
+      state: 'logout-state',
+      ui_locales: 'nl',
+    });
+    const ask = await browse(jar, url.href, 'https://register.test/');
+    if (ask.kind !== 'page') throw new Error(`expected the provider's logout page, got ${JSON.stringify(ask)}`);
+    expect(ask.html).toContain('<h1>Uitloggen (ontwikkelomgeving)</h1>');
+    const back = await browse(jar, formAction(ask.html, 'Uitloggen', ask.url), 'https://register.test/', {
+      method: 'POST',
+      form: { ...hiddenFields(ask.html), logout: 'yes' },
+    });
+    expect(back).toEqual({ kind: 'redirected', url: 'https://register.test/logged-out?state=logout-state' });
+
+    const again = await browse(jar, (await beginLogin(config)).authorizationUrl, REDIRECT_URI);
+    expect(again.kind).toBe('page');
+    expect(again.kind === 'page' && again.html).toContain('<fieldset><legend>Testpersoon</legend>');
+  });
+});
+
 describe('discovery', () => {
   it('reads the provider metadata and caches it per issuer', async () => {
     const issuer = provider.issuer;
-    const metadata = await discover(issuer);
+    const cache = createOidcCache();
+    const metadata = await discover(issuer, fetch, cache);
     expect(metadata.issuer).toBe(issuer);
     expect(metadata.code_challenge_methods_supported).toEqual(['S256']);
     const { fetchImpl, requested } = interceptingFetch();
-    expect(await discover(issuer, fetchImpl)).toBe(metadata);
+    expect(await discover(issuer, fetchImpl, cache)).toBe(metadata);
     expect(requested).toEqual([]);
   });
 

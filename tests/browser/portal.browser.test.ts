@@ -19,6 +19,22 @@ import { freePort } from '../support/process.ts';
 import { BROWSER_TEST_TIMEOUT, describeFocus, publicAssets, reflowProblems, runAxe, tabTo, useChromium, type Device } from '../support/chromium.ts';
 
 const langs = ['nl', 'en'] as const;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** What keeps a phone page usable: no sideways scrolling, and every link and button fully on screen. */
+async function offScreen(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const scroller = document.scrollingElement!;
+    const found: string[] = [];
+    if (scroller.scrollWidth > scroller.clientWidth) found.push(`the page is ${scroller.scrollWidth} px wide in a ${scroller.clientWidth} px window`);
+    for (const control of document.querySelectorAll<HTMLElement>('main a, main button')) {
+      if (control.closest('.table-scroll, .skip')) continue; // a wide table scrolls in its own box
+      const box = control.getBoundingClientRect();
+      if (box.left < 0 || box.right > scroller.clientWidth) found.push(`"${control.textContent!.trim()}" is at ${Math.round(box.left)}–${Math.round(box.right)} px`);
+    }
+    return found;
+  });
+}
 const devices: Device[] = ['phone', 'desktop'];
 
 // PGlite only: the pages read the same rows on either database, and the portal's queries run on
@@ -32,6 +48,9 @@ describe('graduate portal in Chromium', { timeout: BROWSER_TEST_TIMEOUT }, () =>
   let holder: typeof holders.$inferSelect;
   let diploma: { id: string; nameNl: string; nameEn: string };
   let activeExtractId: string;
+  // someone with a corrected diploma and its correction: two diplomas of one programme and year
+  let twice: typeof holders.$inferSelect;
+  let issuer: Parameters<typeof issueExtract>[1];
 
   beforeAll(async () => {
     database = await freshDatabase('pglite');
@@ -47,12 +66,19 @@ describe('graduate portal in Chromium', { timeout: BROWSER_TEST_TIMEOUT }, () =>
     holder = row!.holder;
     diploma = { id: row!.id, nameNl: row!.nameNl, nameEn: row!.nameEn };
     const [other] = await db.select().from(holders).where(sql`${holders.id} <> ${holder.id}`).limit(1);
+    const [pair] = await db
+      .select({ holder: holders })
+      .from(diplomas)
+      .innerJoin(holders, eq(holders.id, diplomas.holderId))
+      .where(and(eq(diplomas.state, 'corrected'), sql`exists (select 1 from diplomas n where n.id = ${diplomas.supersededBy} and n.programme_id = ${diplomas.programmeId} and n.state = 'valid')`))
+      .limit(1);
+    twice = pair!.holder;
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     provider = await startDevOpenIdProvider({
       clients: [{ clientId: 'browser-test', clientSecret: 'browser-test-secret', redirectUris: [`${base}/auth/callback`] }],
       // the holder first: the login page preselects the first account
-      accounts: [holder, other!].map((h) => ({ sub: h.subjectId, givenName: h.givenNames, familyName: h.familyName, birthdate: h.birthDate })),
+      accounts: [holder, other!, twice].map((h) => ({ sub: h.subjectId, givenName: h.givenNames, familyName: h.familyName, birthdate: h.birthDate })),
     });
     const documents = await testDocumentDeps();
     app = await startApp(database, {
@@ -66,7 +92,7 @@ describe('graduate portal in Chromium', { timeout: BROWSER_TEST_TIMEOUT }, () =>
     });
 
     // every section of the portal filled: an active and a withdrawn extract, and who looked
-    const issuer = { signingKeys: documents.signingKeys!, seal: documents.documents!.seal, documentAssets: documents.documents!.assets, publicBaseUrl: base, did: app.deps.config.did };
+    issuer = { signingKeys: documents.signingKeys!, seal: documents.documents!.seal, documentAssets: documents.documents!.assets, publicBaseUrl: base, did: app.deps.config.did };
     const now = new Date();
     const active = await issueExtract(db, issuer, { diplomaId: diploma.id, lang: 'nl', issuedBy: 'holder', holderSubjectId: holder.subjectId, now });
     const withdrawn = await issueExtract(db, issuer, { diplomaId: diploma.id, lang: 'en', issuedBy: 'holder', holderSubjectId: holder.subjectId, now });
@@ -83,11 +109,12 @@ describe('graduate portal in Chromium', { timeout: BROWSER_TEST_TIMEOUT }, () =>
     await database?.dispose();
   });
 
-  /** Logs the holder in with the keyboard on the provider's own login page; ends on /portal/. */
-  async function logIn(page: Page, lang: 'nl' | 'en') {
+  /** Logs the holder (or `who`) in with the keyboard on the provider's own login page; ends on /portal/. */
+  async function logIn(page: Page, lang: 'nl' | 'en', who = holder) {
     await page.goto(`${base}/portal/?lang=${lang}`);
     await expect.poll(() => page.url()).toMatch(new RegExp(`^${provider.issuer}/interaction/`));
     await page.getByRole('heading', { level: 1 }).waitFor();
+    if (who !== holder) await page.locator(`input[name="account"][value="${who.subjectId}"]`).check();
     await tabTo(page, 'button', lang === 'nl' ? 'Inloggen' : 'Log in');
     await page.keyboard.press('Enter');
     await page.waitForURL(`${base}/portal/`);
@@ -129,6 +156,11 @@ describe('graduate portal in Chromium', { timeout: BROWSER_TEST_TIMEOUT }, () =>
     await expect.poll(() => page.getByRole('alert').textContent()).toBe(lang === 'nl' ? 'U hebt het inloggen afgebroken.' : 'You cancelled logging in.');
     expect(await page.locator('html').getAttribute('lang')).toBe(lang);
     expect(await runAxe(page)).toEqual([]);
+    // the callback cannot be opened twice: the language switch shows the same message at its own address
+    await page.getByRole('link', { name: lang === 'nl' ? 'English' : 'Nederlands' }).click();
+    await page.waitForURL(`${base}/error/login-cancelled?lang=${lang === 'nl' ? 'en' : 'nl'}`);
+    expect(await page.getByRole('alert').textContent()).toBe(lang === 'nl' ? 'You cancelled logging in.' : 'U hebt het inloggen afgebroken.');
+    expect(await runAxe(page)).toEqual([]);
   });
 
   it.for(devices)('portal on a %s: my diplomas, my extracts, who looked, a diploma, withdrawing and the 404 page have no violations in Dutch and English', async (device) => {
@@ -145,15 +177,64 @@ describe('graduate portal in Chromium', { timeout: BROWSER_TEST_TIMEOUT }, () =>
         [`404 ${lang} ${device}`, `/portal/diplomas/${unknown}?lang=${lang}`],
       ]),
     );
-    // the pages really had their content: the three tables (each in its own scroll box), the 404
+    // the pages really had their content: diplomas and extracts as lists of cards, who looked as a
+    // table in its own scroll box, the 404
     await page.goto(`${base}/portal/?lang=en`);
-    expect(await page.getByRole('table').count()).toBe(3);
+    expect(await page.getByRole('list', { name: 'My diplomas' }).getByRole('listitem').count()).toBeGreaterThanOrEqual(1);
+    expect(await page.getByRole('list', { name: 'My extracts' }).getByRole('listitem').count()).toBeGreaterThanOrEqual(2);
+    expect(await page.getByRole('table').count()).toBe(1);
     expect(await page.getByRole('region', { name: 'Who looked at my data' }).getByRole('table', { name: 'Who looked at my data' }).count()).toBe(1);
     expect(await page.getByRole('cell', { name: 'QR code scanned' }).count()).toBe(1);
-    expect(await page.getByRole('cell', { name: 'Withdrawn by you' }).count()).toBeGreaterThanOrEqual(1); // the keyboard test withdraws one more
+    expect(await page.getByRole('list', { name: 'My extracts' }).getByText('Withdrawn by you').count()).toBeGreaterThanOrEqual(1); // the keyboard test withdraws one more
     const missing = await page.goto(`${base}/portal/diplomas/${unknown}?lang=nl`);
     expect(missing?.status()).toBe(404);
     expect(await page.getByRole('alert').textContent()).toContain('niet op uw naam');
+  });
+
+  it.for([320, 390])('on a %i px phone: no sideways scrolling, every action on screen, one name per diploma, and an error takes the focus', async (width) => {
+    const page = await chromium.newPage({ device: 'phone', locale: 'en-GB' });
+    await page.setViewportSize({ width, height: 844 });
+    await logIn(page, 'en', twice);
+    const mine = await database.db.select({ id: diplomas.id, state: diplomas.state }).from(diplomas).where(eq(diplomas.holderId, twice.id));
+    const valid = mine.find((d) => d.state === 'valid')!;
+    const extract = await issueExtract(database.db, issuer, { diplomaId: valid.id, lang: 'en', issuedBy: 'holder', holderSubjectId: twice.subjectId, now: new Date() });
+
+    await page.goto(`${base}/portal/?lang=en`);
+    expect(await offScreen(page)).toEqual([]);
+    // every View says which diploma, also the corrected one and its correction (same programme and year)
+    const views = await page.locator('.cards a[href^="/portal/diplomas/"]').allTextContents();
+    expect(views).toHaveLength(mine.length);
+    expect(new Set(views).size).toBe(views.length);
+    for (const name of views) {
+      expect(name).toMatch(/^View — \S.*, \d{4}/);
+      expect(await page.getByRole('link', { name, exact: true }).count(), name).toBe(1); // what a screen reader hears
+    }
+    expect(await page.getByRole('button', { name: `Withdraw extract ${extract.number.replace(/^(.{4})(.{4})(.{4})(.{2})$/, '$1-$2-$3-$4')}`, exact: true }).count()).toBe(1);
+
+    await page.goto(`${base}/portal/diplomas/${valid.id}?lang=en`);
+    expect(await offScreen(page)).toEqual([]);
+    expect(await page.getByRole('button', { name: /^Download extract/ }).count()).toBe(2);
+
+    // the extract is withdrawn elsewhere (another tab) while this confirmation page is open
+    await page.goto(`${base}/portal/extracts/${extract.id}/withdraw?lang=en`);
+    expect(await offScreen(page)).toEqual([]);
+    await withdrawExtract(database.db, { extractId: extract.id, holderSubjectId: twice.subjectId, now: new Date() });
+    await page.getByRole('button', { name: 'Yes, withdraw' }).click();
+    await expect.poll(() => page.title()).toBe('Error: Already withdrawn — Diplomaregister');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('error-summary');
+    expect(await page.locator('#error-summary').textContent()).toBe('Already withdrawnThis extract has already been withdrawn or superseded.');
+    expect(await offScreen(page)).toEqual([]);
+    expect(await runAxe(page)).toEqual([]);
+    // switching language keeps the result, without posting the form again
+    const posts: string[] = [];
+    page.on('request', (request) => request.method() === 'POST' && posts.push(request.url()));
+    await page.getByRole('link', { name: 'Nederlands' }).click();
+    await page.waitForURL(`${base}/error/not-active?lang=nl`);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('error-summary');
+    expect(await page.title()).toBe('Fout: Al ingetrokken — Diplomaregister');
+    expect(await page.getByRole('alert').textContent()).toBe('Dit uittreksel is al ingetrokken of vervangen.');
+    expect(posts).toEqual([]);
+    expect(chromium.problems(page)).toEqual([]);
   });
 
   it('keyboard only: skip link, log in, switch language, open a diploma, download an extract, withdraw it, log out', async () => {
@@ -187,7 +268,7 @@ describe('graduate portal in Chromium', { timeout: BROWSER_TEST_TIMEOUT }, () =>
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('My diplomas');
 
     // open the diploma, download a Dutch extract
-    await tabTo(page, 'link', `View ${diploma.nameEn}`);
+    await tabTo(page, 'link', new RegExp(`^View — \\S+ ${escapeRegExp(diploma.nameEn)}, \\d{4}`));
     await page.keyboard.press('Enter');
     await page.waitForURL(`${base}/portal/diplomas/${diploma.id}`);
     await tabTo(page, 'button', 'Download extract (Dutch)');
@@ -218,17 +299,38 @@ describe('graduate portal in Chromium', { timeout: BROWSER_TEST_TIMEOUT }, () =>
     await page.waitForURL(`${base}/portal/?withdrawn=${number!.replace(/-/g, '')}`);
     expect(await page.title()).toBe('Extract withdrawn — My diplomas — Diplomaregister');
     expect(await page.getByRole('status').textContent()).toBe(`Extract ${number} has been withdrawn. Anyone who checks it will see it is no longer valid.`);
-    const row = page.getByRole('row').filter({ hasText: number! });
-    expect(await row.getByRole('cell', { name: 'Withdrawn by you' }).count()).toBe(1);
+    const card = page.getByRole('listitem').filter({ hasText: number! });
+    expect(await card.getByText('Withdrawn by you').count()).toBe(1);
     expect(await page.getByRole('button', { name: `Withdraw extract ${number}` }).count()).toBe(0);
+    // the focus starts on the notice, so a screen reader says it first
+    await expect.poll(() => describeFocus(page)).toMatch(new RegExp(`^<p role=status> "Extract ${number} has been withdrawn\\.`));
 
-    // log out: the portal asks for a login again (page.request shares the browser's cookies)
+    // log out (Shift+Tab: the button is above the notice): the provider asks to end its session
+    // too, then the register says so; the portal asks for a login again (page.request shares the
+    // browser's cookies), and the provider really asks who is logging in
+    await tabTo(page, 'button', 'Log out', { backwards: true });
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`^${escapeRegExp(provider.issuer)}/session/end`));
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Log out (development)');
     await tabTo(page, 'button', 'Log out');
     await page.keyboard.press('Enter');
-    await page.waitForURL(`${base}/`);
+    await page.waitForURL(new RegExp(`^${base}/logged-out\\?state=`));
+    expect(await page.title()).toBe('You are logged out — Diplomaregister');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('You are logged out');
+    expect(await page.getByText('You are also logged out at the login service').count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Log out' }).count()).toBe(0);
+    expect(await runAxe(page)).toEqual([]);
+    await page.getByRole('link', { name: 'Nederlands' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('U bent uitgelogd');
+    expect(await page.getByText('Ook bij de inlogdienst bent u uitgelogd').count()).toBe(1);
     const again = await page.request.get(`${base}/portal/`, { maxRedirects: 0 });
     expect(again.status()).toBe(302);
     expect(again.headers().location).toBe('/login?returnTo=%2Fportal%2F');
+    await tabTo(page, 'link', 'Opnieuw inloggen');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`^${provider.issuer}/interaction/`));
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Inloggen (ontwikkelomgeving)');
+    expect(await page.getByRole('radio', { name: new RegExp(holder.familyName) }).count()).toBe(1);
     expect(chromium.problems(page)).toEqual([]);
   });
 

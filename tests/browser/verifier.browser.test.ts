@@ -154,13 +154,25 @@ describe('public verifier in Chromium', { timeout: BROWSER_TEST_TIMEOUT }, () =>
     expect(await runAxe(page)).toEqual([]);
   });
 
-  it('number path: wrong letters get an announced error with the number kept, without violations', async () => {
+  it('number path: wrong letters move the focus to the error summary and say "Error:" in the title; the number is kept, without violations', async () => {
     const page = await chromium.newPage({ device: 'phone', locale: 'en-GB' });
     await page.goto(`${app.url}/v?lang=en`);
     await page.getByLabel('Extract number').fill(genuine.number);
     await page.getByLabel('First two letters of the surname').fill('Qx');
     await page.getByRole('button', { name: 'Check', exact: true }).click();
-    await expect.poll(() => page.getByRole('alert').innerText()).toContain('There is no extract with this number and these letters');
+    await page.waitForURL(/\/v\/check/);
+    // what a screen reader announces as the page opens: the title, then the focused summary
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('error-summary');
+    expect(await page.title()).toMatch(/^Error: /);
+    expect(await page.locator('#error-summary').innerText()).toContain('There is no extract with this number and these letters');
+    // the summary's link leads to the field, which says it is invalid and why
+    await page.locator('#error-summary a').click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('number');
+    for (const label of ['Extract number', 'First two letters of the surname']) {
+      const field = page.getByLabel(label);
+      expect(await field.getAttribute('aria-invalid')).toBe('true');
+      expect((await field.getAttribute('aria-describedby'))?.split(' ')).toContain('number-error');
+    }
     expect(await page.getByLabel('Extract number').inputValue()).toBe(genuine.number);
     expect(await runAxe(page)).toEqual([]);
   });
@@ -211,6 +223,21 @@ describe('public verifier in Chromium', { timeout: BROWSER_TEST_TIMEOUT }, () =>
     expect(Buffer.from(report!.file!).equals(edited)).toBe(true);
   });
 
+  it('upload path: a picture could not be checked — no "not authentic", no report form; the page passes axe', async () => {
+    const file = join(dir, 'photo.png');
+    writeFileSync(file, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'));
+    const page = await chromium.newPage({ device: 'phone' });
+    await page.goto(`${app.url}/v?lang=nl`);
+    await page.getByLabel('PDF-bestand').setInputFiles(file);
+    await page.getByRole('button', { name: 'Uploaden en controleren' }).click();
+    await page.waitForURL(/\/v\/upload/);
+    expect(await verdictOf(page)).toBe('unreadable');
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Kon niet worden gecontroleerd');
+    expect(await page.getByRole('textbox', { name: 'Uw melding' }).count()).toBe(0);
+    expect(await runAxe(page)).toEqual([]);
+    expect(chromium.problems(page)).toEqual([]);
+  });
+
   it('upload path: a file over 5 MB is stopped in the browser with an announced message', async () => {
     const file = join(dir, 'big.pdf');
     writeFileSync(file, Buffer.concat([readFileSync(join(dir, 'edited.pdf')), Buffer.alloc(5 * 1024 * 1024)]));
@@ -220,6 +247,11 @@ describe('public verifier in Chromium', { timeout: BROWSER_TEST_TIMEOUT }, () =>
     await page.getByRole('button', { name: 'Upload and check' }).click();
     await expect.poll(() => page.getByRole('alert').innerText()).toContain('larger than 5 MB');
     expect(new URL(page.url()).pathname).toBe('/v');
+    // the field is invalid and its description carries the message
+    const field = page.getByLabel('PDF file');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    const described = (await field.getAttribute('aria-describedby'))!.split(' ');
+    expect(await page.locator(`#${described.at(-1)}`).innerText()).toContain('larger than 5 MB');
   });
 
   it('the QR landing without its secret (no script or a cut-off link) asks for the letters, without violations', async () => {

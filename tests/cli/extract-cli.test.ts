@@ -1,6 +1,6 @@
 // The helpdesk route: an operator lists diplomas and issues the very same signed extract for a
 // holder who cannot log in; the audit log names the operator. Embedded default and PostgreSQL.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,9 @@ import { auditEvents, extracts } from '../../db/schema.ts';
 import { openDatabase } from '../../db/open.ts';
 import { signingKeyFromPrivateJwk } from '../../src/signing-keys/signing-key.ts';
 import { databaseKinds, freshDatabase, type FreshDatabase } from '../support/databases.ts';
-import { TEST_PSEUDONYM_SECRET } from '../support/constants.ts';
+import { startApp } from '../support/app.ts';
+import { TEST_PSEUDONYM_SECRET, adminUrl, databaseUrlFor } from '../support/constants.ts';
+import postgres from 'postgres';
 
 const root = process.cwd();
 
@@ -19,7 +21,8 @@ for (const kind of databaseKinds()) {
     const dir = mkdtempSync(join(tmpdir(), 'helpdesk-'));
     let env: NodeJS.ProcessEnv;
     let pg: FreshDatabase | undefined;
-    const run = (...args: string[]) => spawnSync(join(root, 'node_modules/.bin/tsx'), ['src/node/extract-cli.ts', ...args], { cwd: root, env, encoding: 'utf8' });
+    const run = (...args: string[]) => runWith({}, ...args);
+    const runWith = (extra: NodeJS.ProcessEnv, ...args: string[]) => spawnSync(join(root, 'node_modules/.bin/tsx'), ['src/node/extract-cli.ts', ...args], { cwd: root, env: { ...env, ...extra }, encoding: 'utf8' });
     const open = () => (kind === 'postgres' ? openDatabase({ kind: 'postgres', url: pg!.url! }) : openDatabase({ kind: 'pglite', dataDir: join(dir, 'pglite') }));
 
     beforeAll(async () => {
@@ -70,6 +73,60 @@ for (const kind of databaseKinds()) {
         expect(events.map((e) => e.actor)).toEqual(['operator:helpdesk-anna']);
       } finally {
         await database.close();
+      }
+    }, 120_000);
+
+    it('warns when the register’s extracts were issued for another issuer than the one it signs for (PUBLIC_BASE_URL/PORT)', () => {
+      // the extract above was issued for https://diplomaregister.example; an operator shell without that setting signs for localhost
+      const elsewhere = runWith({ PUBLIC_BASE_URL: '', PORT: '39997' }, '--list', '--limit', '1');
+      expect(elsewhere.status, elsewhere.stderr).toBe(0);
+      expect(elsewhere.stderr).toContain('warning: the register\'s latest extract was issued by did:web:diplomaregister.example (https://diplomaregister.example), but this command signs for did:web:localhost%3A39997');
+      expect(elsewhere.stderr).toContain('PUBLIC_BASE_URL=https://diplomaregister.example');
+      const same = run('--list', '--limit', '1');
+      expect(same.stderr).not.toContain('warning');
+    }, 120_000);
+
+    it('warns when the service answering at its PUBLIC_BASE_URL answers as another issuer', async () => {
+      // the running service (the real app) answers as did:web:diplomaregister.example
+      const serviceDb = kind === 'postgres'
+        ? await openDatabase({ kind: 'postgres', url: pg!.url! })
+        : await openDatabase({ kind: 'pglite', dataDir: join(dir, 'pglite-service'), loadDataDir: new Blob([readFileSync(inject('pgliteDump'))]) });
+      const service = await startApp(serviceDb, { env: { PUBLIC_BASE_URL: 'https://diplomaregister.example' } });
+      try {
+        const listed = await new Promise<ReturnType<typeof run>>((resolve) => {
+          // asynchronously: this process serves the CLI's request meanwhile
+          const child = spawn(join(root, 'node_modules/.bin/tsx'), ['src/node/extract-cli.ts', '--list', '--limit', '1'], { cwd: root, env: { ...env, PUBLIC_BASE_URL: service.url } });
+          let stdout = '';
+          let stderr = '';
+          child.stdout.on('data', (c: Buffer) => (stdout += c));
+          child.stderr.on('data', (c: Buffer) => (stderr += c));
+          child.on('close', (status) => resolve({ status, stdout, stderr } as ReturnType<typeof run>));
+        });
+        expect(listed.status, listed.stderr).toBe(0);
+        expect(listed.stderr).toContain(`warning: the service at ${service.url} answers as did:web:diplomaregister.example, but this command signs for did:web:127.0.0.1%3A${new URL(service.url).port}`);
+      } finally {
+        await service.close();
+        await serviceDb.close();
+      }
+    }, 120_000);
+
+    it('--list on an empty register says so and how to fill it', async () => {
+      // an empty database of its own (the CLI migrates it, as the service would)
+      const admin = kind === 'postgres' ? postgres(adminUrl()!, { max: 1, onnotice: () => {} }) : undefined;
+      const name = `register_t_${inject('runId')}_empty_${crypto.randomUUID().slice(0, 8)}`;
+      if (admin) await admin.unsafe(`create database "${name}"`);
+      try {
+        const listed = runWith(admin ? { DATABASE_URL: databaseUrlFor(adminUrl()!, name) } : { PGLITE_DATA_DIR: join(dir, 'empty') }, '--list');
+        expect(listed.status, listed.stderr).toBe(0);
+        expect(listed.stdout).toBe('');
+        expect(listed.stderr).toContain('The register holds no diplomas yet.');
+        expect(listed.stderr).toContain('npm start');
+        expect(listed.stderr).toContain('npm run feed:apikey');
+      } finally {
+        if (admin) {
+          await admin.unsafe(`drop database if exists "${name}" with (force)`);
+          await admin.end();
+        }
       }
     }, 120_000);
 

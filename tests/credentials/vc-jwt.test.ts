@@ -7,6 +7,8 @@ import {
   CredentialFormatError,
   CredentialVerificationError,
   decodeCredentialJwt,
+  jwsHeaderFindings,
+  MAX_JSON_DEPTH,
   signCredential,
   verifyCredentialJwt,
   type CredentialErrorCode,
@@ -16,7 +18,7 @@ import { generateSigningKey, signingKeyFromPrivateJwk, type SigningKeyPair } fro
 // @noble/ed25519 with SHA-512 from node:crypto: an Ed25519 implementation independent of Web Crypto
 ed.hashes.sha512 = (message: Uint8Array) => new Uint8Array(createHash('sha512').update(message).digest());
 
-const vectorText = (path: string) => readFileSync(new URL(`../../../shared/vectors/${path}`, import.meta.url), 'utf8');
+const vectorText = (path: string) => readFileSync(new URL(`../vectors/${path}`, import.meta.url), 'utf8');
 const vectorJson = <T = any>(path: string): T => JSON.parse(vectorText(path)) as T;
 
 const b64u = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64url');
@@ -256,10 +258,36 @@ describe('verifyCredentialJwt', () => {
       [header, { ...credential, type: ['DiplomaCredential'] }],
       [header, { ...credential, validFrom: '23-11-2026' }],
       [header, { ...credential, validUntil: '2030-01-01T00:00:00' /* no time zone */ }],
-      [header, { ...credential, exp: '2030-01-01' }],
     ] as const) {
       await expectCode(verifyCredentialJwt(await signRaw(h, payload), ourKey, { now: NOW }), 'CREDENTIAL_FORMAT_INVALID');
     }
+  });
+
+  it('reports nbf/exp that no clock can reach as CREDENTIAL_TIME_INVALID, and only after the signature verified', async () => {
+    const header = { alg: 'EdDSA', typ: 'vc+jwt', cty: 'vc', kid: key.kid };
+    for (const times of [{ exp: '2030-01-01' }, { nbf: '0' }, { exp: 1e300 }, { exp: -1e300 }, { nbf: 1e300 }, { nbf: -1e300 }, { exp: 8.64e12 + 1 }, { nbf: null }, { exp: [1] }, { exp: { t: 1 } }, { exp: true }]) {
+      const signed = await signRaw(header, { ...credential, ...times });
+      await expectCode(verifyCredentialJwt(signed, ourKey, { now: NOW }), 'CREDENTIAL_TIME_INVALID');
+      await expectCode(verifyCredentialJwt(signed.slice(0, -2) + (signed.endsWith('AA') ? 'BA' : 'AA'), ourKey, { now: NOW }), 'CREDENTIAL_SIGNATURE_INVALID');
+    }
+    // the edge of Date's range is a date (far in the future, or long past)
+    await verifyCredentialJwt(await signRaw(header, { ...credential, exp: 8.64e12 }), ourKey, { now: NOW });
+    await expectCode(verifyCredentialJwt(await signRaw(header, { ...credential, exp: -8.64e12 }), ourKey, { now: NOW }), 'CREDENTIAL_EXPIRED');
+  });
+
+  it('refuses JSON nested deeper than MAX_JSON_DEPTH right after parsing, in payload and header', async () => {
+    const nest = (depth: number, leaf: unknown = 1): unknown => (depth === 0 ? leaf : { a: nest(depth - 1, leaf) });
+    const deep = (depth: number) => ({ ...credential, credentialSubject: { ...(credential.credentialSubject as object), x: nest(depth) } });
+    const header = { alg: 'EdDSA', typ: 'vc+jwt', cty: 'vc', kid: key.kid };
+    // the credential itself is depth 1 and credentialSubject depth 2: x adds `depth` levels
+    await verifyCredentialJwt(await signRaw(header, deep(MAX_JSON_DEPTH - 2)), ourKey, { now: NOW });
+    await expectCode(verifyCredentialJwt(await signRaw(header, deep(MAX_JSON_DEPTH - 1)), ourKey, { now: NOW }), 'CREDENTIAL_FORMAT_INVALID');
+    // 10,000 levels as text (JSON.stringify itself would overflow the stack on them)
+    const deepText = JSON.stringify(credential).replace(/}$/, `,"x":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`);
+    await expectCode(verifyCredentialJwt(await signRaw(header, deepText), ourKey, { now: NOW }), 'CREDENTIAL_FORMAT_INVALID');
+    await expectCode(verifyCredentialJwt(await signRaw({ ...header, x: nest(40) }, credential), ourKey, { now: NOW }), 'CREDENTIAL_FORMAT_INVALID');
+    const arrays = `{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
+    expect(() => decodeCredentialJwt(`${b64u(JSON.stringify(header))}.${b64u(arrays)}.`)).toThrow(/nested deeper/);
   });
 
   it('applies validFrom with ±5 minutes of clock skew', async () => {
@@ -348,5 +376,35 @@ describe('vc-jose-cose-test-suite: vc+jwt verification cases', () => {
     const result = await verifyCredentialJwt(jws, async () => vm.publicKeyJwk, { now: NOW });
     expect(result.credential).toEqual(minimal);
     await compactVerify(jws, await importJWK(vm.publicKeyJwk, 'EdDSA'));
+  });
+});
+
+describe('the header rules (jwsHeaderFindings, the one place they are written)', () => {
+  it('lists every rule a header breaks, in the order alg, typ, cty, crit, kid', () => {
+    const findings = jwsHeaderFindings({ alg: 'none', typ: 'JWT', cty: 'vp', crit: ['exp'], kid: '' });
+    expect(findings.map((f) => [f.member, f.code])).toEqual([
+      ['alg', 'CREDENTIAL_ALG_UNSUPPORTED'],
+      ['typ', 'CREDENTIAL_TYP_INVALID'],
+      ['cty', 'CREDENTIAL_TYP_INVALID'],
+      ['crit', 'CREDENTIAL_FORMAT_INVALID'],
+      ['kid', 'CREDENTIAL_KEY_UNKNOWN'],
+    ]);
+    expect(jwsHeaderFindings({ alg: 'Ed25519', typ: 'application/VC+JWT', kid: 'k1' })).toEqual([]);
+    expect(jwsHeaderFindings({ alg: 'EdDSA', typ: 'vc+jwt', cty: 'application/vc', kid: 'k1' })).toEqual([]);
+    expect(jwsHeaderFindings({ alg: 'EdDSA', typ: 'vc+jwt', kid: 7 }).map((f) => f.member)).toEqual(['kid']);
+  });
+
+  it('never lets b64:false take effect: without crit it is ignored (RFC 7797 §6), with crit the token is refused', async () => {
+    const header = { alg: 'EdDSA', typ: 'vc+jwt', kid: key.kid, b64: false };
+    // signed the ordinary way (over the base64url payload): verifies, b64 ignored
+    await verifyCredentialJwt(await signRaw(header, credential), ourKey, { now: NOW });
+    // signed over the unencoded payload, as b64:false would mean: its signature does not verify
+    const h = b64u(JSON.stringify(header));
+    const p = b64u(JSON.stringify(credential));
+    const { kty, crv, x, d } = key.privateJwk;
+    const signer = await crypto.subtle.importKey('jwk', { kty, crv, x, d }, 'Ed25519', false, ['sign']);
+    const unencoded = b64u(new Uint8Array(await crypto.subtle.sign('Ed25519', signer, utf8(`${h}.${JSON.stringify(credential)}`))));
+    await expectCode(verifyCredentialJwt(`${h}.${p}.${unencoded}`, ourKey, { now: NOW }), 'CREDENTIAL_SIGNATURE_INVALID');
+    await expectCode(verifyCredentialJwt(await signRaw({ ...header, crit: ['b64'] }, credential), ourKey, { now: NOW }), 'CREDENTIAL_FORMAT_INVALID');
   });
 });

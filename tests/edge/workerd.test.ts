@@ -1,10 +1,18 @@
 // The Workers entry (src/worker.ts) under workerd via `wrangler dev` (local mode, offline), reaching
 // a fresh PostgreSQL database through the Hyperdrive binding. Needs the suite's PostgreSQL server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { databaseKinds, freshDatabase, type FreshDatabase } from '../support/databases.ts';
 import { TEST_PSEUDONYM_SECRET } from '../support/constants.ts';
 import { startWranglerDev, type WranglerDev } from '../support/wrangler.ts';
 import { listKeys } from '../../src/signing-keys/key-registry.ts';
+import { eq } from 'drizzle-orm';
+import { diplomas, holders } from '../../db/schema.ts';
+import { issueExtract } from '../../src/extracts/extract-service.ts';
+import { LETTERS_BACKOFF, LETTERS_LIMIT_PER_NUMBER } from '../../src/verifier/verifier-service.ts';
+import { testDocumentDeps } from '../support/documents.ts';
 
 const hasPostgres = databaseKinds().includes('postgres');
 
@@ -23,11 +31,14 @@ describe.skipIf(!hasPostgres)('worker under workerd (wrangler dev + Hyperdrive) 
   let database: FreshDatabase | undefined;
   let worker: WranglerDev | undefined;
   const get = (path: string, init?: RequestInit) => fetch(worker!.url + path, init);
+  // wrangler's dev registry, shared with the second worker (tests/edge/second-worker.wrangler.toml)
+  const registry = mkdtempSync(join(tmpdir(), 'wrangler-registry-'));
+  const workerEnv = () => ({ CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: withPassword(database!.url!), WRANGLER_REGISTRY_PATH: registry });
 
   beforeAll(async () => {
     database = await freshDatabase('postgres');
     worker = await startWranglerDev({
-      env: { CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: withPassword(database.url!) },
+      env: workerEnv(),
       vars: { PSEUDONYM_SECRET: TEST_PSEUDONYM_SECRET },
       ready: {
         path: '/health',
@@ -49,6 +60,7 @@ describe.skipIf(!hasPostgres)('worker under workerd (wrangler dev + Hyperdrive) 
       await worker?.stop();
     } finally {
       await database?.dispose();
+      rmSync(registry, { recursive: true, force: true });
     }
   }, 120_000);
 
@@ -97,6 +109,106 @@ describe.skipIf(!hasPostgres)('worker under workerd (wrangler dev + Hyperdrive) 
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/css/);
     expect((await res.text()).length).toBeGreaterThan(0);
+  });
+
+  describe('the letters entrance keeps its limits across requests (the app is built once per isolate)', () => {
+    let number: string;
+    let wrongLetters: string;
+    let rightLetters: string;
+    const attempt = (letters: string, client?: string, on = worker!) =>
+      fetch(on.url + '/api/v1/verify', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(client ? { 'cf-connecting-ip': client } : {}) },
+        body: JSON.stringify({ number, letters }),
+      });
+    /** the statuses of `count` attempts, one after another */
+    const statuses = async (count: number, letters: (i: number) => Promise<Response>) => {
+      const out: number[] = [];
+      for (let i = 0; i < count; i++) {
+        const res = await letters(i);
+        out.push(res.status);
+        await res.arrayBuffer();
+      }
+      return out;
+    };
+    const newNumber = async () => {
+      const docs = await testDocumentDeps();
+      const [d] = await database!.db
+        .select({ id: diplomas.id, familyName: holders.familyName })
+        .from(diplomas)
+        .innerJoin(holders, eq(holders.id, diplomas.holderId))
+        .where(eq(diplomas.state, 'valid'))
+        .limit(1);
+      const issuer = { signingKeys: docs.signingKeys!, seal: docs.documents!.seal, documentAssets: docs.documents!.assets, publicBaseUrl: 'http://localhost:8787', did: 'did:web:localhost%3A8787' };
+      const extract = await issueExtract(database!.db, issuer, { diplomaId: d!.id, lang: 'nl', issuedBy: 'holder', now: new Date() });
+      const right = d!.familyName.normalize('NFD').replace(/\p{M}/gu, '').slice(0, 2).toLowerCase();
+      wrongLetters = right === 'qx' ? 'zx' : 'qx';
+      rightLetters = right;
+      return extract.number;
+    };
+
+    it('from one client the 6th wrong-letters attempt for one number is a 429 with Retry-After, and so is the 11th and every one after it', async () => {
+      number = await newNumber();
+      const client = '192.0.2.61';
+      const seen = await statuses(LETTERS_BACKOFF.freeMisses, () => attempt(wrongLetters, client));
+      expect(seen).toEqual(Array(LETTERS_BACKOFF.freeMisses).fill(404));
+      const locked = await attempt(wrongLetters, client);
+      expect(locked.status).toBe(429);
+      // the first lock is 30 s, counted from the 5th miss on the Durable Object's own clock
+      const retryAfter = Number(locked.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(LETTERS_BACKOFF.firstLockMs / 1000);
+      expect(await locked.json()).toMatchObject({ code: 'TOO_MANY_ATTEMPTS', retryAfterSeconds: retryAfter });
+      // once refused, refused: the lock does not start over between requests (attempts 7 to 12)
+      expect(await statuses(6, () => attempt(wrongLetters, client))).toEqual(Array(6).fill(429));
+      // another client is not locked out of this number
+      expect((await attempt(wrongLetters, '192.0.2.62')).status).toBe(404);
+    }, 60_000);
+
+    describe('in another wrangler dev (another workerd process: other isolates)', () => {
+      let second: WranglerDev | undefined;
+      beforeAll(async () => {
+        second = await startWranglerDev({
+          config: 'tests/edge/second-worker.wrangler.toml',
+          env: workerEnv(),
+          vars: { PSEUDONYM_SECRET: TEST_PSEUDONYM_SECRET },
+          ready: { path: '/health', check: async (res) => res.status === 200 && ((await res.json()) as { status?: string }).status === 'ok', timeoutMs: 60_000, intervalMs: 250 },
+        });
+      }, 120_000);
+      afterAll(() => second?.stop(), 60_000);
+
+      it('one client’s misses counted by the first worker lock the number for that client in the second: the back-off lives in the Durable Object', async () => {
+        number = await newNumber();
+        const client = '192.0.2.63';
+        expect(await statuses(LETTERS_BACKOFF.freeMisses, () => attempt(wrongLetters, client))).toEqual(Array(LETTERS_BACKOFF.freeMisses).fill(404));
+        // a back-off kept in each isolate's memory would let this miss through as the second worker's first
+        const locked = await attempt(wrongLetters, client, second);
+        expect(locked.status).toBe(429);
+        expect(Number(locked.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+        expect(Number(locked.headers.get('retry-after'))).toBeLessThanOrEqual(LETTERS_BACKOFF.firstLockMs / 1000);
+        expect((await attempt(wrongLetters, '192.0.2.64', second)).status).toBe(404);
+      }, 60_000);
+
+      it('a right check in one worker gives its miss back in the Durable Object that the other counts in', async () => {
+        number = await newNumber();
+        const client = '192.0.2.65';
+        const free = LETTERS_BACKOFF.freeMisses;
+        expect(await statuses(free - 1, () => attempt(wrongLetters, client))).toEqual(Array(free - 1).fill(404));
+        const right = await attempt(rightLetters, client, second);
+        expect(right.status, await right.text()).toBe(200);
+        // the right check counted as a miss until it proved right: given back, the last free miss is still there
+        expect((await attempt(wrongLetters, client)).status).toBe(404);
+        expect((await attempt(rightLetters, client, second)).status).toBe(429);
+      }, 60_000);
+    });
+
+    it('misses on one number from many clients meet the per-number limit, kept in the Durable Object', async () => {
+      number = await newNumber();
+      const limit = LETTERS_LIMIT_PER_NUMBER.limit;
+      const seen = await statuses(limit + 1, (i) => attempt(wrongLetters, `198.51.${Math.floor(i / 250)}.${(i % 250) + 1}`));
+      expect(seen.slice(0, limit)).toEqual(Array(limit).fill(404));
+      expect(seen[limit]).toBe(429);
+    }, 120_000);
   });
 
   it('the verifier page renders at the edge, with its script and the QR decoder as assets', async () => {

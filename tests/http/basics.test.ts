@@ -2,6 +2,8 @@
 // error, request ids, secure headers and logs without personal data.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApiKey } from '../../src/feed/api-keys.ts';
+import { fieldCodes, problemCodes } from '../../src/docs/problem-codes.ts';
+import { freePort } from '../support/process.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { startApp, type RunningApp } from '../support/app.ts';
 
@@ -60,6 +62,67 @@ describeEachDatabase('HTTP basics', (getDb) => {
     expect(html).toContain('<html lang="en">');
     expect(html).toContain('POST /api/v1/feed/records/bulk');
     expect(html).toContain('id="problem-REFERENCE_CONFLICT"');
+  });
+
+  it('/docs is current: every address outside the pages, every problem and field code', async () => {
+    const html = await (await app.fetch('/docs')).text();
+    // the people's pages (verifier, portal, login) are named under "Other addresses", not each route
+    const pages = /^\/(v|portal|login|logout|auth|error|static|test)(\/|$)|^\/$/;
+    const addresses = app.app.routes
+      .filter((r) => r.method !== 'ALL' && !pages.test(r.path))
+      .map((r) => `${r.method} ${r.path.replace(/:(\w+)(\{[^}]*\})?/g, '{$1}')}`);
+    expect(addresses).toContain('GET /contexts/diploma/v1');
+    for (const address of new Set(addresses)) expect(html, address).toContain(address);
+    for (const { code } of problemCodes) expect(html).toContain(`id="problem-${code}"`);
+    for (const { code } of fieldCodes) expect(html).toContain(`id="field-${code}"`);
+  });
+
+  it('/docs renders its Markdown: code, links and emphasis, never a raw backtick', async () => {
+    const html = await (await app.fetch('/docs')).text();
+    const main = html.slice(html.indexOf('<main'));
+    expect(main).not.toContain('`');
+    expect(main).not.toContain('**');
+    expect(main).toContain('<code>application/vc+jwt</code>');
+    expect(main).toContain('<a href="https://www.rfc-editor.org/rfc/rfc9457">RFC 9457</a>');
+    expect(main).toContain('<strong>feed</strong>');
+    // problem-codes.ts is Markdown too
+    expect(main).toMatch(/id="problem-VALIDATION_FAILED"[^]*?<code>errors<\/code>/);
+    // one column on a phone: its own stylesheet, no table to push the page sideways
+    expect(html).toContain('<link rel="stylesheet" href="/static/docs.css"/>');
+    expect(main).not.toContain('<table');
+  });
+
+  it('a page opened at 127.0.0.1 while PUBLIC_BASE_URL says localhost goes to the public origin; the API answers under either name', async () => {
+    const port = await freePort();
+    const local = await startApp(getDb(), { port, env: { PUBLIC_BASE_URL: `http://localhost:${port}` } });
+    try {
+      expect(local.url).toBe(`http://127.0.0.1:${port}`);
+      const browser = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8', 'accept-language': 'en' };
+      const page = await local.fetch('/v?lang=en', { headers: browser, redirect: 'manual' });
+      expect(page.status).toBe(307);
+      expect(page.headers.get('location')).toBe(`http://localhost:${port}/v?lang=en`);
+      expect((await local.fetch('/docs', { method: 'HEAD', headers: browser, redirect: 'manual' })).headers.get('location')).toBe(`http://localhost:${port}/docs`);
+      // a form posted under the other name: a page that names the address to use
+      const posted = await local.fetch('/v/check', { method: 'POST', headers: { ...browser, 'content-type': 'application/x-www-form-urlencoded' }, body: 'number=1', redirect: 'manual' });
+      expect(posted.status).toBe(421);
+      expect(posted.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await posted.text()).toContain(`<a href="http://localhost:${port}/v/check">http://localhost:${port}</a>`);
+      // API clients and health checks are answered under whichever name they used
+      expect((await local.fetch('/health')).status).toBe(200);
+      expect((await local.fetch('/.well-known/jwks.json', { headers: { accept: 'application/json' } })).status).toBe(200);
+    } finally {
+      await local.close();
+    }
+    // another host (a proxy's, or this suite's register.test on 127.0.0.1) is never redirected
+    const page = await app.fetch('/docs', { headers: { accept: 'text/html' }, redirect: 'manual' });
+    expect(page.status).toBe(200);
+    // nor another port: that is another service
+    const elsewhere = await startApp(getDb(), { env: { PUBLIC_BASE_URL: `http://localhost:${port}` } });
+    try {
+      expect((await elsewhere.fetch('/docs', { headers: { accept: 'text/html' }, redirect: 'manual' })).status).toBe(200);
+    } finally {
+      await elsewhere.close();
+    }
   });
 
   it('404 and 405 (with Allow) are problem+json', async () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompactSign, compactVerify, createLocalJWKSet, importJWK } from 'jose';
-import { activateKey, listKeys, markCompromised } from '../../src/signing-keys/key-registry.ts';
+import { listKeys } from '../../src/signing-keys/key-registry.ts';
 import { generateSigningKey, type SigningKeyPair } from '../../src/signing-keys/signing-key.ts';
 import { generateSealChain } from '../../keys/seal.ts';
 import { openDatabase } from '../../db/open.ts';
@@ -43,7 +43,7 @@ describeEachDatabase('signing keys', (getDb) => {
     const old = await (await import('../../src/signing-keys/signing-key.ts')).signingKeyFromPrivateJwk(testSigningKeyJwk());
     const signedByOld = await sign(old, 'diploma 1');
     const next = await generateSigningKey();
-    await getDb().db.transaction((tx) => activateKey(tx, next.publicJwk, 'operator:test', new Date('2026-11-23T11:00:00Z')));
+    await getDb().db.transaction((tx) => app.app.services.keys.activate(tx, next.publicJwk, 'operator:test', new Date('2026-11-23T11:00:00Z')));
 
     const jwks = await (await app.fetch('/.well-known/jwks.json')).json();
     expect(jwks.keys.map((k: { kid: string; status: string }) => `${k.kid}:${k.status}`)).toEqual([`${next.kid}:active`, `${old.kid}:retired`]);
@@ -53,7 +53,7 @@ describeEachDatabase('signing keys', (getDb) => {
     const did = await (await app.fetch('/.well-known/did.json')).json();
     expect(did.id).toBe('did:web:register.test');
     expect(did.assertionMethod).toEqual([`did:web:register.test#${next.kid}`, `did:web:register.test#${old.kid}`]);
-    await expect(getDb().db.transaction((tx) => activateKey(tx, old.publicJwk, 'operator:test', new Date()))).rejects.toThrow(/never reactivated/);
+    await expect(getDb().db.transaction((tx) => app.app.services.keys.activate(tx, old.publicJwk, 'operator:test', new Date()))).rejects.toThrow(/never reactivated/);
   });
 
   it('compromise: the key leaves `keys`, is listed as compromised and revoked, and its signatures fail', async () => {
@@ -61,7 +61,7 @@ describeEachDatabase('signing keys', (getDb) => {
     const old = await (await import('../../src/signing-keys/signing-key.ts')).signingKeyFromPrivateJwk(testSigningKeyJwk());
     expect(retired!.kid).toBe(old.kid);
     const signed = await sign(old, 'diploma 2');
-    await getDb().db.transaction((tx) => markCompromised(tx, old.kid, 'operator:test', new Date('2026-11-23T12:00:00Z'), 'test'));
+    await getDb().db.transaction((tx) => app.app.services.keys.compromise(tx, old.kid, 'operator:test', new Date('2026-11-23T12:00:00Z'), 'test'));
 
     const jwks = await (await app.fetch('/.well-known/jwks.json')).json();
     expect(jwks.keys.map((k: { kid: string }) => k.kid)).not.toContain(old.kid);

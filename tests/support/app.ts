@@ -18,6 +18,8 @@ export interface RunningApp {
   logs: string[];
   clock: ReturnType<typeof fixedClock>;
   deps: AppDeps;
+  /** the app's own services (built by createApp: a fresh set per test app) */
+  services: App['services'];
   fetch(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
 }
@@ -49,6 +51,7 @@ export async function startApp(database: OpenDatabase, options: Partial<AppDeps>
     logs: logger.lines,
     clock,
     deps,
+    services: app.services,
     fetch: (path, init) => fetch(url + path, init),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

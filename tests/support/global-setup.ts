@@ -1,10 +1,13 @@
 // Prepares each database kind once per run: migrated, demo register seeded, a test signing key
 // active. PGlite: a data-dir dump every test file loads. PostgreSQL (when DATABASE_URL or
 // TEST_DATABASE_URL is set): a template database every test file copies. All removed afterwards.
+// The integration and system projects both name this file; vitest calls it once per project, in
+// the same process, so the first call prepares and the later ones share what it made.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import type { ProvidedContext } from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../db/open.ts';
 import { bootstrapRegister } from '../../db/bootstrap.ts';
@@ -22,7 +25,27 @@ declare module 'vitest' {
   }
 }
 
+type Prepared = ProvidedContext;
+interface Shared {
+  prepared: Promise<{ context: Prepared; teardown: () => Promise<void> }>;
+  users: number;
+}
+const SHARED = Symbol.for('diploma-register.tests.global-setup');
+const holder = globalThis as typeof globalThis & { [SHARED]?: Shared };
+
 export default async function setup(project: TestProject) {
+  const shared = (holder[SHARED] ??= { prepared: prepare(), users: 0 });
+  shared.users++;
+  const { context, teardown } = await shared.prepared;
+  for (const [key, value] of Object.entries(context)) project.provide(key as keyof Prepared, value as never);
+  return async () => {
+    if (--shared.users > 0) return;
+    delete holder[SHARED];
+    await teardown();
+  };
+}
+
+async function prepare(): Promise<{ context: Prepared; teardown: () => Promise<void> }> {
   const started = Date.now();
   const key = await generateSigningKey();
   const workDir = mkdtempSync(join(tmpdir(), 'register-tests-'));
@@ -48,15 +71,17 @@ export default async function setup(project: TestProject) {
     await pg.close();
   }
 
-  project.provide('pgliteDump', dumpPath);
-  project.provide('postgresTemplate', template);
-  project.provide('signingKeyJwk', key.privateJwk);
-  project.provide('runId', runId);
   const chain = await generateSealChain();
-  project.provide('sealChain', { caCertPem: chain.caCertPem, sealCertPem: chain.sealCertPem, sealKeyPem: chain.sealKeyPem });
+  const context: Prepared = {
+    pgliteDump: dumpPath,
+    postgresTemplate: template,
+    signingKeyJwk: key.privateJwk,
+    runId,
+    sealChain: { caCertPem: chain.caCertPem, sealCertPem: chain.sealCertPem, sealKeyPem: chain.sealKeyPem },
+  };
   console.log(`[tests] databases prepared in ${Date.now() - started} ms: PGlite${template ? ` + PostgreSQL (${template})` : ' only (set DATABASE_URL to add PostgreSQL)'}`);
 
-  return async () => {
+  const teardown = async () => {
     rmSync(workDir, { recursive: true, force: true });
     if (adminSql && template) {
       // test files drop their own copies; sweep any a crashed worker left behind
@@ -65,4 +90,5 @@ export default async function setup(project: TestProject) {
       await adminSql.end();
     }
   };
+  return { context, teardown };
 }

@@ -20,6 +20,8 @@ export interface WranglerDev {
 export interface WranglerDevOptions {
   /** project root holding wrangler.toml */
   cwd?: string;
+  /** another wrangler config than cwd's wrangler.toml (--config) */
+  config?: string;
   env?: Record<string, string>;
   /** --var KEY:VALUE */
   vars?: Record<string, string>;
@@ -62,6 +64,7 @@ export async function startWranglerDev(opts: WranglerDevOptions): Promise<Wrangl
     '--inspector-port', '0',
     '--show-interactive-dev-session=false',
     '--persist-to', join(home, 'state'),
+    ...(opts.config ? ['--config', opts.config] : []),
     ...Object.entries(opts.vars ?? {}).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
   ];
   const env = {

@@ -5,9 +5,6 @@ import { subjectIdForBsn } from '../../src/domain/pseudonym.ts';
 import { canonicalJson } from '../../src/lib/canonical-json.ts';
 import { loadConfig, ConfigError, didWebFor } from '../../src/config.ts';
 import { syntheticBsn } from '../../db/demo/generate.ts';
-import { problemCodes, fieldCodes } from '../../src/docs/problem-codes.ts';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 
 describe('BSN eleven test', () => {
   it('accepts valid and rejects invalid numbers', () => {
@@ -70,13 +67,4 @@ describe('configuration', () => {
   });
 });
 
-describe('problem codes', () => {
-  it('every code the source raises is documented on /docs', () => {
-    const files = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
-    const source = files('src').filter((f) => /\.tsx?$/.test(f) && !f.includes('problem-codes')).map((f) => readFileSync(f, 'utf8')).join('\n');
-    const raised = new Set([...source.matchAll(/code: '([A-Z][A-Z_]+)'/g), ...source.matchAll(/(?:issue|matching)\([^)]*'([A-Z][A-Z_]+)'/g), ...source.matchAll(/fail\([^,]+, '([A-Z][A-Z_]+)'/g)].map((m) => m[1]!));
-    expect(raised.size).toBeGreaterThan(25);
-    const documented = new Set([...problemCodes, ...fieldCodes].map((p) => p.code));
-    expect([...raised].filter((c) => !documented.has(c))).toEqual([]);
-  });
-});
+// Problem, field and error codes against the one table: tests/unit/error-codes.test.ts (from the types).

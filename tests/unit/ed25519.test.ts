@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createWebCryptoEd25519, InvalidEd25519KeyError, type Ed25519Verifier } from '../../src/credentials/ed25519.ts';
 import { createNodeEd25519 } from '../../src/node/ed25519.ts';
 
-const vector = JSON.parse(readFileSync(new URL('../../../shared/vectors/rfc8037/ed25519-jws.json', import.meta.url), 'utf8')) as {
+const vector = JSON.parse(readFileSync(new URL('../vectors/rfc8037/ed25519-jws.json', import.meta.url), 'utf8')) as {
   publicJwk: { x: string };
   signingInput: string;
   jwsCompact: string;

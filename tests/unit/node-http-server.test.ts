@@ -6,7 +6,7 @@ import { Agent, request as httpRequest, type OutgoingHttpHeaders, type Server } 
 import { connect } from 'node:net';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveNode, type FetchHandler, type NodeBindings } from '../../src/node/http-server.ts';
+import { DRAIN_LIMIT, serveNode, type FetchHandler, type NodeBindings } from '../../src/node/http-server.ts';
 
 const BUFFER_LIMIT = 1024;
 const sha256 = (bytes: ArrayBuffer | Uint8Array) => createHash('sha256').update(new Uint8Array(bytes)).digest('hex');
@@ -182,12 +182,46 @@ describe('the Request the app gets', () => {
 });
 
 describe('a body the app does not read', () => {
-  it('answers 413 with Connection: close and closes the socket instead of waiting for 10 MB', async () => {
-    const { head, body } = await exchange(appServer.port, `POST /reject HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n${'x'.repeat(1000)}`, { end: false });
+  it('answers 413 with Connection: close and closes the socket instead of waiting for 100 MB (more than it drains)', async () => {
+    const { head, body } = await exchange(appServer.port, `POST /reject HTTP/1.1\r\nHost: x\r\nContent-Length: ${DRAIN_LIMIT * 6}\r\n\r\n${'x'.repeat(1000)}`, { end: false });
     expect(head).toMatch(/^HTTP\/1\.1 413 /);
     expect(head).toMatch(/\r\nconnection: close(\r\n|$)/i);
     expect(body).toBe('too large');
     expect((await fetch(`${appServer.base}/ok`, { signal: timeout() })).status).toBe(200);
+  });
+
+  it('reads and drops the rest of an unread body before closing: a client still sending gets the 413 and a clean close, no reset', async () => {
+    const length = 4 * 1024 * 1024;
+    const outcome = await new Promise<{ head: string; error?: string }>((resolve) => {
+      const socket = connect(appServer.port, '127.0.0.1');
+      let received = '';
+      let error: string | undefined;
+      let sentRest = false;
+      socket.on('data', (chunk) => {
+        received += chunk.toString('latin1');
+        // the answer came while most of the body is still to be sent: send the rest only now
+        if (!sentRest && received.includes('too large')) {
+          sentRest = true;
+          socket.write(Buffer.alloc(length - 1000, 120));
+        }
+      });
+      socket.on('error', (e: NodeJS.ErrnoException) => (error = e.code ?? e.message));
+      socket.on('close', () => resolve({ head: received.slice(0, received.indexOf('\r\n\r\n')), ...(error ? { error } : {}) }));
+      socket.write(`POST /reject HTTP/1.1\r\nHost: x\r\nContent-Length: ${length}\r\n\r\n${'x'.repeat(1000)}`);
+    });
+    expect(outcome.head).toMatch(/^HTTP\/1\.1 413 /);
+    expect(outcome.head).toMatch(/\r\nconnection: close(\r\n|$)/i);
+    expect(outcome.error).toBeUndefined();
+  });
+
+  it.each([
+    ['announced', (size: number) => new Uint8Array(size)],
+    ['streamed', (size: number) => new ReadableStream<Uint8Array>({ pull(c) { if (size <= 0) return c.close(); const n = Math.min(size, 65536); size -= n; c.enqueue(new Uint8Array(n)); } })],
+  ] as const)('fetch posting an oversize body (%s) receives the 413', async (_, body) => {
+    for (const size of [300_000, 6 * 1024 * 1024]) {
+      const res = await fetch(`${appServer.base}/reject`, { method: 'POST', body: body(size), duplex: 'half', signal: timeout() } as RequestInit);
+      expect([res.status, await res.text()]).toEqual([413, 'too large']);
+    }
   });
 
   it('does not leave a keep-alive agent hanging on the next request', async () => {

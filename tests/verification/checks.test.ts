@@ -4,7 +4,6 @@ import {
   deriveVerdict,
   PIPELINE_CHECK_IDS,
   VERDICT_LABELS,
-  VERDICT_PRECEDENCE,
   type Check,
   type CheckCode,
   type CheckId,
@@ -34,15 +33,17 @@ const FAILURES: Array<[CheckId, CheckCode, Verdict]> = [
   ['status', 'STATUS_UNKNOWN', 'unknown'],
   ['validity', 'NOT_YET_VALID', 'not_authentic'],
   ['validity', 'EXPIRED', 'not_authentic'],
+  ['validity', 'VALIDITY_TIME_INVALID', 'not_authentic'],
   ['register', 'REGISTER_SUPERSEDED', 'superseded'],
   ['register', 'REGISTER_WITHDRAWN', 'revoked'],
   ['register', 'REGISTER_REVOKED', 'revoked'],
   ['register', 'REGISTER_UNKNOWN', 'not_authentic'],
   ['register', 'REGISTER_UNAVAILABLE', 'unknown'],
   // the PDF entrance: the file, its seal (a second `signature` check) and the binding
-  ['format', 'PDF_INVALID', 'not_authentic'],
-  ['format', 'PDF_TOO_LARGE', 'not_authentic'],
-  ['format', 'PDF_NO_CREDENTIAL', 'not_authentic'],
+  // no extract to check at all: "could not be checked", never "not authentic" (DESIGN §6)
+  ['format', 'PDF_INVALID', 'unreadable'],
+  ['format', 'PDF_TOO_LARGE', 'unreadable'],
+  ['format', 'PDF_NO_CREDENTIAL', 'unreadable'],
   ['format', 'PDF_CREDENTIAL_INVALID', 'not_authentic'],
   ['signature', 'SEAL_MISSING', 'not_authentic'],
   ['signature', 'SEAL_INVALID', 'not_authentic'],
@@ -50,7 +51,9 @@ const FAILURES: Array<[CheckId, CheckCode, Verdict]> = [
   ['signature', 'SEAL_DOCUMENT_MODIFIED', 'not_authentic'],
   ['binding', 'BINDING_UNAVAILABLE', 'unknown'],
 ];
-const rank = (v: Verdict) => VERDICT_PRECEDENCE.indexOf(v);
+// the precedence the verdict must follow, worst first (stated here, not read from checks.ts)
+const PRECEDENCE: Verdict[] = ['not_authentic', 'unreadable', 'superseded', 'revoked', 'suspended', 'unknown', 'authentic'];
+const rank = (v: Verdict) => PRECEDENCE.indexOf(v);
 
 describe('deriveVerdict', () => {
   it('is authentic when every pipeline check passed, with or without warnings and a passed binding', () => {
@@ -101,7 +104,9 @@ describe('deriveVerdict', () => {
     const everything = FAILURES.map(([id, code]) => make(id, 'failed', code));
     expect(deriveVerdict(everything)).toBe('not_authentic');
     const noForgery = FAILURES.filter(([, , v]) => v !== 'not_authentic').map(([id, code]) => make(id, 'failed', code));
-    expect(deriveVerdict(noForgery)).toBe('superseded');
+    expect(deriveVerdict(noForgery)).toBe('unreadable');
+    const anExtract = FAILURES.filter(([, , v]) => v !== 'not_authentic' && v !== 'unreadable').map(([id, code]) => make(id, 'failed', code));
+    expect(deriveVerdict(anExtract)).toBe('superseded');
   });
 
   it('covers every failure code the vocabulary has', () => {
@@ -118,7 +123,7 @@ describe('messages and labels', () => {
       expect(CHECK_MESSAGES[code].en.length, code).toBeGreaterThan(10);
       expect(CHECK_MESSAGES[code].nl).not.toBe(CHECK_MESSAGES[code].en);
     }
-    expect(Object.values(VERDICT_LABELS).map((l) => l.nl)).toEqual(['Echt', 'Ingetrokken', 'Vervangen', 'Geschorst', 'Niet echt', 'Status onbekend']);
+    expect(Object.values(VERDICT_LABELS).map((l) => l.nl)).toEqual(['Echt', 'Ingetrokken', 'Vervangen', 'Geschorst', 'Niet echt', 'Status onbekend', 'Kon niet worden gecontroleerd']);
   });
 
   it('tells what to do on every failure', () => {

@@ -7,8 +7,9 @@ import { eq } from 'drizzle-orm';
 import { diplomas, holders } from '../../db/schema.ts';
 import { issueExtract, type ExtractIssuer } from '../../src/extracts/extract-service.ts';
 import { generateExtractNumber } from '../../src/extracts/extract-number.ts';
-import { LETTERS_LIMIT_PER_CLIENT, LETTERS_LIMIT_PER_NUMBER } from '../../src/verifier/verifier-service.ts';
-import { createRateLimiter } from '../../src/http/rate-limit.ts';
+import { LETTERS_BACKOFF, LETTERS_LIMIT_PER_CLIENT, LETTERS_LIMIT_PER_NUMBER } from '../../src/verifier/verifier-service.ts';
+import { createBackoffMisses, lockMs } from '../../src/http/backoff-limiter.ts';
+import { createRateWindows } from '../../src/http/rate-limit.ts';
 import { fixedClock } from '../../src/clock.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { startApp, type RunningApp } from '../support/app.ts';
@@ -19,7 +20,7 @@ describe('a refundable take (the per-number limit counts failures only)', () => 
   const start = Date.parse(TEST_NOW);
   const limiter = () => {
     const clock = fixedClock(TEST_NOW);
-    return { clock, limits: createRateLimiter({ limit: 3, windowMs: 60_000, clock }) };
+    return { clock, limits: createRateWindows({ limit: 3, windowMs: 60_000, clock }) };
   };
 
   it('counts an attempt at once, so attempts still under way count against the limit', () => {
@@ -55,6 +56,49 @@ describe('a refundable take (the per-number limit counts failures only)', () => 
     for (let i = 0; i < 3; i++) expect(limits.take('n').ok).toBe(true);
     if (late.ok) late.refund();
     expect(limits.take('n')).toEqual({ ok: false, retryAfterSeconds: 60 });
+  });
+});
+
+describe('the back-off on misses (per client and number)', () => {
+  const opts = { freeMisses: 2, firstLockMs: 10_000, maxLockMs: 40_000, forgetMs: 60_000 };
+  const misses = () => {
+    const clock = fixedClock(TEST_NOW);
+    return { clock, misses: createBackoffMisses({ ...opts, clock }) };
+  };
+  const later = (clock: ReturnType<typeof fixedClock>, ms: number) => clock.set(new Date(clock.now().getTime() + ms));
+
+  it('lets the free misses through, then locks for the first lock, doubling up to the cap', () => {
+    expect([0, 1, 2, 3, 4, 5, 9].map((n) => lockMs(n, opts))).toEqual([0, 0, 10_000, 20_000, 40_000, 40_000, 40_000]);
+    const { clock, misses: m } = misses();
+    expect(m.take('k').ok).toBe(true);
+    expect(m.take('k').ok).toBe(true);
+    expect(m.take('k')).toEqual({ ok: false, retryAfterSeconds: 10 });
+    expect(m.take('other').ok).toBe(true);
+    later(clock, 10_000);
+    expect(m.take('k').ok).toBe(true);
+    expect(m.take('k')).toEqual({ ok: false, retryAfterSeconds: 20 });
+  });
+
+  it('a refund gives the miss back (the attempt proved right); a refused attempt is not counted', () => {
+    const { misses: m } = misses();
+    const first = m.take('k');
+    const second = m.take('k');
+    expect(m.take('k').ok).toBe(false);
+    if (!first.ok || !second.ok) throw new Error('unexpected');
+    second.refund();
+    second.refund();
+    expect(m.take('k').ok).toBe(true);
+    expect(m.take('k').ok).toBe(false);
+  });
+
+  it('forgets a key whose last miss is older than forgetMs', () => {
+    const { clock, misses: m } = misses();
+    m.take('k');
+    m.take('k');
+    later(clock, 60_000);
+    expect(m.take('k').ok).toBe(true);
+    expect(m.take('k').ok).toBe(true);
+    expect(m.take('k').ok).toBe(false);
   });
 });
 
@@ -101,43 +145,72 @@ describeEachDatabase('the number + letters limits', (getDb) => {
   });
   afterAll(() => app.close());
 
+  const at = (ms: number) => app.clock.set(new Date(Date.parse(TEST_NOW) + ms));
+
   it('the limits are the documented ones', () => {
-    expect(LETTERS_LIMIT_PER_NUMBER).toEqual({ limit: 10, windowMs: 60 * 60_000 });
-    expect(LETTERS_LIMIT_PER_CLIENT).toEqual({ limit: 30, windowMs: 10 * 60_000 });
+    expect(LETTERS_LIMIT_PER_NUMBER).toEqual({ limit: 100, windowMs: 60 * 60_000 });
+    expect(LETTERS_LIMIT_PER_CLIENT).toEqual({ limit: 200, windowMs: 10 * 60_000 });
+    expect(LETTERS_BACKOFF).toEqual({ freeMisses: 5, firstLockMs: 30_000, maxLockMs: 5 * 60_000, forgetMs: 60 * 60_000 });
   });
 
-  it('correct checks never count against the number: 15 from different clients all answer 200, and 10 failures are still needed to lock it', async () => {
+  it('one client’s misses lock that number for that client only, for 30 s, then doubling up to 5 minutes; the answer says how long', async () => {
+    const number = await freshNumber();
+    const office = '192.0.2.10';
+    try {
+      expect(await statuses(5, (i) => (i % 2 ? page(number, wrongLetters, office) : api(number, wrongLetters, office)))).toEqual(times(5, 404));
+      const locked = await api(number, rightLetters, office);
+      expect(locked.status).toBe(429);
+      expect(locked.headers.get('retry-after')).toBe('30');
+      const problem = await locked.json();
+      expect(problem).toMatchObject({ code: 'TOO_MANY_ATTEMPTS', retryAfterSeconds: 30, detail: expect.stringContaining('Try again in 30 seconds') });
+      expect(problem.message.nl).toContain('Probeer het over 30 seconden opnieuw');
+      const lockedPage = await page(number, rightLetters, office, 'nl');
+      expect(lockedPage.status).toBe(429);
+      expect(lockedPage.headers.get('retry-after')).toBe('30');
+      expect(await lockedPage.text()).toContain('Probeer het over 30 seconden opnieuw');
+      // everyone else (another address) still checks this number, and this office other numbers
+      expect((await api(number, rightLetters)).status).toBe(200);
+      expect((await api(await freshNumber(), rightLetters, office)).status).toBe(200);
+
+      // each further miss doubles the lock: 30 s, 60 s, 120 s, 240 s, then 300 s at most
+      let now = 0;
+      for (const lock of [30, 60, 120, 240, 300, 300]) {
+        expect((await api(number, rightLetters, office)).headers.get('retry-after')).toBe(String(lock));
+        now += lock * 1000;
+        at(now);
+        expect((await api(number, wrongLetters, office)).status).toBe(404);
+      }
+      const longest = await page(number, rightLetters, office, 'en');
+      expect(await longest.text()).toContain('Try again in 5 minutes');
+      at(now + 300_000);
+      expect((await api(number, rightLetters, office)).status).toBe(200);
+      // an hour without a miss and the count starts afresh: five free misses again
+      at(now + 300_000 + 60 * 60_000);
+      expect(await statuses(5, () => api(number, wrongLetters, office))).toEqual(times(5, 404));
+      expect((await api(number, rightLetters, office)).status).toBe(429);
+    } finally {
+      app.clock.set(TEST_NOW);
+    }
+  });
+
+  it('correct checks never count against the number; 100 misses from many addresses lock it for everyone for an hour', async () => {
     const number = await freshNumber();
     expect(await statuses(15, (i) => (i % 2 ? page(number, rightLetters) : api(number, rightLetters)))).toEqual(times(15, 200));
-    // nine failures, then the right letters still pass, and the tenth failure locks the number
-    expect(await statuses(9, (i) => (i % 2 ? page(number, wrongLetters) : api(number, wrongLetters)))).toEqual(times(9, 404));
+    // 99 misses, each from another address, then the right letters still pass
+    expect(await statuses(99, (i) => (i % 2 ? page(number, wrongLetters) : api(number, wrongLetters)))).toEqual(times(99, 404));
     expect((await api(number, rightLetters)).status).toBe(200);
     expect((await api(number, wrongLetters)).status).toBe(404);
     const locked = await api(number, rightLetters);
     expect(locked.status).toBe(429);
-  });
-
-  it('10 wrong-letter attempts lock the number for an hour, even for the right letters, on the API and the page alike', async () => {
-    const number = await freshNumber();
-    expect(await statuses(10, () => api(number, wrongLetters))).toEqual(times(10, 404));
-    const locked = await api(number, rightLetters);
-    expect(locked.status).toBe(429);
-    expect(Number(locked.headers.get('retry-after'))).toBe(3600);
-    expect((await locked.json()).code).toBe('TOO_MANY_ATTEMPTS');
-    const lockedPage = await page(number, rightLetters.toUpperCase());
-    expect(lockedPage.status).toBe(429);
-    expect(lockedPage.headers.get('retry-after')).toBe('3600');
-    expect(await lockedPage.text()).toContain('Too many attempts. Try again in 60 minutes');
+    expect(locked.headers.get('retry-after')).toBe('3600');
     // the number's other spellings are the same number
     expect((await api(number.toLowerCase().replace(/(.{4})/g, '$1 '), rightLetters)).status).toBe(429);
-
-    app.clock.set(new Date(Date.parse(TEST_NOW) + 30 * 60_000));
-    const later = await api(number, rightLetters);
-    expect(later.status).toBe(429);
-    expect(later.headers.get('retry-after')).toBe('1800');
-    // after the hour the number opens again
-    app.clock.set(new Date(Date.parse(TEST_NOW) + 60 * 60_000));
+    const lockedPage = await page(number, rightLetters);
+    expect(await lockedPage.text()).toContain('Too many attempts. Try again in 60 minutes');
     try {
+      at(30 * 60_000);
+      expect((await api(number, rightLetters)).headers.get('retry-after')).toBe('1800');
+      at(60 * 60_000);
       expect((await api(number, rightLetters)).status).toBe(200);
     } finally {
       app.clock.set(TEST_NOW);
@@ -149,32 +222,37 @@ describeEachDatabase('the number + letters limits', (getDb) => {
     const unknown = generateExtractNumber();
     const unparsable = `ZZ${known.slice(2, 8)}`;
     const run = async (number: string, letters: string) => {
-      const codes = await statuses(LETTERS_LIMIT_PER_NUMBER.limit, () => api(number, letters));
-      const limited = await api(number, letters);
+      const client = nextClient();
+      const codes = await statuses(LETTERS_BACKOFF.freeMisses, () => api(number, letters, client));
+      const limited = await api(number, letters, client);
       const body = await limited.json();
       return { codes, limited: limited.status, retryAfter: limited.headers.get('retry-after'), body: { ...body, requestId: '', instance: '' } };
     };
     const wrong = await run(known, wrongLetters);
-    expect(wrong.codes).toEqual(times(10, 404));
+    expect(wrong.codes).toEqual(times(5, 404));
     expect(wrong.limited).toBe(429);
     expect(await run(unknown, rightLetters)).toEqual(wrong);
     expect(await run(unparsable, rightLetters)).toEqual(wrong);
     // and on the page: the same page for a locked number that exists and one that does not
-    const lockedKnown = await page(known, rightLetters);
-    const lockedUnknown = await page(unknown, rightLetters);
+    const [a, b] = [nextClient(), nextClient()];
+    await statuses(5, () => page(known, wrongLetters, a));
+    await statuses(5, () => page(unknown, rightLetters, b));
+    const lockedKnown = await page(known, rightLetters, a);
+    const lockedUnknown = await page(unknown, rightLetters, b);
     expect([lockedKnown.status, lockedUnknown.status]).toEqual([429, 429]);
     const strip = (html: string, number: string) => html.replaceAll(number, 'NUMBER').replace(/value="[^"]*"/g, '');
     expect(strip(await lockedKnown.text(), known)).toEqual(strip(await lockedUnknown.text(), unknown));
   });
 
-  it('per client every attempt counts, correct ones included: the 31st check from one client is a 429', async () => {
-    const number = await freshNumber();
+  it('per client every attempt counts, correct ones included, generously (an office behind one address): the 201st check is a 429', async () => {
+    const numbers = [await freshNumber(), await freshNumber()];
     const client = '192.0.2.77';
-    expect(await statuses(LETTERS_LIMIT_PER_CLIENT.limit, (i) => (i % 2 ? page(number, rightLetters, client) : api(number, rightLetters, client)))).toEqual(times(30, 200));
-    const limited = await api(number, rightLetters, client);
+    expect(await statuses(LETTERS_LIMIT_PER_CLIENT.limit, (i) => (i % 2 ? page(numbers[i % 2]!, rightLetters, client) : api(numbers[i % 2]!, rightLetters, client)))).toEqual(times(200, 200));
+    const limited = await api(numbers[0]!, rightLetters, client);
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBe(600);
+    expect((await limited.json()).detail).toContain('Try again in 10 minutes');
     // the number itself is not locked by that client's checks
-    expect((await api(number, rightLetters)).status).toBe(200);
+    expect((await api(numbers[0]!, rightLetters)).status).toBe(200);
   });
 });
