@@ -5,16 +5,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { and, eq } from 'drizzle-orm';
-import { diplomas } from '../db/schema.ts';
-import { bootstrapRegister } from '../db/bootstrap.ts';
 import { seedDemoRegister } from '../db/seed.ts';
 import { generateSigningKey } from '../src/signing-keys/signing-key.ts';
 import { importSealKey } from '../src/documents/pdf-seal.ts';
 import { generateSealChain } from '../keys/seal.ts';
 import { loadDocumentAssets } from '../keys/document-assets.ts';
 import { createExtractServices, issueExtract, type ExtractIssuer } from '../src/extracts/extract-service.ts';
-import { benchDatabaseKinds, fmt, freshBenchDatabase, median, percentile, PSEUDONYM_SECRET, type BenchSection } from './support.ts';
+import { bootstrapBenchRegister, defaultBenchTargets, firstValidDiplomas, fmt, median, percentile, PSEUDONYM_SECRET, type BenchSection, type BenchTarget } from './support.ts';
 
 async function floor(n: number): Promise<number> {
   const started = performance.now();
@@ -49,10 +46,10 @@ async function drive(n: number, concurrency: number, once: (i: number) => Promis
 }
 
 /** Two worker processes issuing against the same database at the same moment: the machine's rate. */
-async function twoProcesses(url: string, jwk: JsonWebKey, chain: { caCertPem: string; sealCertPem: string; sealKeyPem: string }, count: number, concurrency: number) {
+async function twoProcesses(url: string, jwk: JsonWebKey, chain: { caCertPem: string; sealCertPem: string; sealKeyPem: string }, diplomaIds: string[], count: number, concurrency: number) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-extracts-'));
   const input = join(dir, 'input.json');
-  writeFileSync(input, JSON.stringify({ url, jwk, chain, count, concurrency, startAt: Date.now() + 8000 }));
+  writeFileSync(input, JSON.stringify({ url, jwk, chain, diplomaIds, count, concurrency, startAt: Date.now() + 8000 }));
   const outputs = await Promise.all(
     [0, 1].map(
       () =>
@@ -70,7 +67,10 @@ async function twoProcesses(url: string, jwk: JsonWebKey, chain: { caCertPem: st
   return { rate: issued / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuMs: outputs.reduce((ms, o) => ms + o.cpuMs, 0) / issued };
 }
 
-export async function run(): Promise<BenchSection> {
+/** diplomas sampled from a large register to issue extracts of (a small one gives all its valid ones) */
+const LARGE_REGISTER_SAMPLE = 1000;
+
+export async function run(opts: { targets?: BenchTarget[] } = {}): Promise<BenchSection> {
   const key = await generateSigningKey();
   const chain = await generateSealChain();
   const seal = await importSealKey({ certPem: chain.sealCertPem, keyPem: chain.sealKeyPem, chainPems: [chain.caCertPem] });
@@ -79,21 +79,22 @@ export async function run(): Promise<BenchSection> {
   await floor(50);
   rows.push(['pdf-lib floor: text-only A4 page, Helvetica', '–', fmt(median([await floor(300), await floor(300), await floor(300)])), '–', '–', '–']);
 
-  for (const kind of benchDatabaseKinds()) {
-    const database = await freshBenchDatabase(kind);
+  for (const target of opts.targets ?? defaultBenchTargets()) {
+    const kind = target.label;
+    const database = await target.open();
     try {
-      await bootstrapRegister(database, { signingKeys: [key], pseudonymSecret: PSEUDONYM_SECRET, now: new Date(), demo: false });
+      await bootstrapBenchRegister(database, key);
       await seedDemoRegister(database.db, { pseudonymSecret: PSEUDONYM_SECRET, now: new Date(), people: 150 });
-      const valid = await database.db.select({ id: diplomas.id }).from(diplomas).where(and(eq(diplomas.state, 'valid')));
+      const valid = (target.pickValid ? await target.pickValid(database.db, LARGE_REGISTER_SAMPLE) : await firstValidDiplomas(database.db)).map((id) => ({ id }));
       const issuer: ExtractIssuer = { signingKeys: new Map([[key.kid, key]]), services: createExtractServices(), seal, documentAssets: assets, publicBaseUrl: 'https://diplomaregister.example', did: 'did:web:diplomaregister.example' };
       const issue = (i: number) => issueExtract(database.db, issuer, { diplomaId: valid[i % valid.length]!.id, lang: i % 2 ? 'en' : 'nl', issuedBy: 'holder', now: new Date() });
       await drive(40, 2, issue); // warm-up
       const runs = [await drive(400, 8, issue), await drive(400, 8, issue)];
       const best = runs.sort((a, b) => b.rate - a.rate)[0]!;
       rows.push([`extract end to end (${kind}), one process`, '8 in flight', fmt(best.rate), fmt(best.p50, 1), fmt(best.p99, 1), fmt(best.cpuMs, 1)]);
-      if (kind === 'postgres') {
-        const multi = await twoProcesses(database.url!, key.privateJwk, chain, 300, 8);
-        rows.push(['extract end to end (postgres), two processes (one per core)', '2 × 8 in flight', fmt(multi.rate), fmt(multi.p50, 1), fmt(multi.p99, 1), fmt(multi.cpuMs, 1)]);
+      if (database.url) {
+        const multi = await twoProcesses(database.url, key.privateJwk, chain, valid.map((d) => d.id), 300, 8);
+        rows.push([`extract end to end (${kind}), two processes (one per core)`, '2 × 8 in flight', fmt(multi.rate), fmt(multi.p50, 1), fmt(multi.p99, 1), fmt(multi.cpuMs, 1)]);
       }
     } finally {
       await database.dispose();

@@ -1,6 +1,8 @@
 // npm run bench — runs every benchmark and writes BENCHMARKS.md (machine and date included).
 // PostgreSQL figures too when DATABASE_URL points at a server (each bench makes its own database).
-import { writeFileSync } from 'node:fs';
+// The country-scale section comes from `npm run bench:country` (bench/country.ts, its own file): it is
+// included as that command last wrote it, never rerun or overwritten here.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { machine, type BenchSection } from './support.ts';
 
 const benches: Array<{ name: string; load: () => Promise<{ run(): Promise<BenchSection> }> }> = [
@@ -35,6 +37,7 @@ const md = [
     ...(s.notes ?? []).map((n) => `${n}`),
     '',
   ]),
+  ...(existsSync('BENCHMARKS-country.md') ? [readFileSync('BENCHMARKS-country.md', 'utf8').trimEnd(), ''] : []),
 ].join('\n');
 // a filtered run (npm run bench -- extracts) prints only: BENCHMARKS.md always holds a whole run
 if (only.length === 0) writeFileSync('BENCHMARKS.md', md);

@@ -9,9 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serveNode } from '../src/node/http-server.ts';
 import { createNodeEd25519 } from '../src/node/ed25519.ts';
-import { eq, sql } from 'drizzle-orm';
-import { diplomas } from '../db/schema.ts';
-import { bootstrapRegister } from '../db/bootstrap.ts';
+import { sql } from 'drizzle-orm';
 import { seedDemoRegister } from '../db/seed.ts';
 import type { OpenDatabase } from '../db/open.ts';
 import { createApp } from '../src/app.ts';
@@ -23,7 +21,7 @@ import { importSealKey } from '../src/documents/pdf-seal.ts';
 import { generateSealChain } from '../keys/seal.ts';
 import { loadDocumentAssets } from '../keys/document-assets.ts';
 import { createExtractServices, issueExtract, type IssuedExtract } from '../src/extracts/extract-service.ts';
-import { benchDatabaseKinds, fmt, freshBenchDatabase, PSEUDONYM_SECRET, type BenchSection } from './support.ts';
+import { bootstrapBenchRegister, defaultBenchTargets, firstValidDiplomas, fmt, PSEUDONYM_SECRET, type BenchSection, type BenchTarget } from './support.ts';
 import type { ClosedResult, Job, OpenResult, Target } from './load-generator.ts';
 
 const PUBLIC_BASE_URL = 'http://bench.local';
@@ -142,7 +140,7 @@ function qrBody(extract: IssuedExtract): string {
   return JSON.stringify({ number: u.pathname.split('/').pop(), secret: u.hash.slice(1) });
 }
 
-export async function run(): Promise<BenchSection> {
+export async function run(opts: { targets?: BenchTarget[] } = {}): Promise<BenchSection> {
   const key = await generateSigningKey();
   const chain = await generateSealChain();
   const seal = await importSealKey({ certPem: chain.sealCertPem, keyPem: chain.sealKeyPem, chainPems: [chain.caCertPem] });
@@ -158,13 +156,14 @@ export async function run(): Promise<BenchSection> {
 
   try {
     let baselineRate = 0;
-    for (const kind of benchDatabaseKinds()) {
-      const database = await freshBenchDatabase(kind);
+    for (const target of opts.targets ?? defaultBenchTargets()) {
+      const kind = target.label;
+      const database = await target.open();
       const server = await serveRegister(database, key);
       try {
-        await bootstrapRegister(database, { signingKeys: [key], pseudonymSecret: PSEUDONYM_SECRET, now: new Date(), demo: false });
+        await bootstrapBenchRegister(database, key);
         await seedDemoRegister(database.db, { pseudonymSecret: PSEUDONYM_SECRET, now: new Date(), people: 20 });
-        const valid = await database.db.select({ id: diplomas.id }).from(diplomas).where(eq(diplomas.state, 'valid')).limit(DISTINCT_EXTRACTS);
+        const valid = (await (target.pickValid ?? firstValidDiplomas)(database.db, DISTINCT_EXTRACTS)).map((id) => ({ id }));
         if (valid.length < DISTINCT_EXTRACTS) throw new Error(`the seeded register has only ${valid.length} valid diplomas`);
         const issuer = { signingKeys: new Map([[key.kid, key]]), services: createExtractServices(), seal, documentAssets: assets, publicBaseUrl: config.publicBaseUrl, did: config.did };
         const extracts: IssuedExtract[] = [];

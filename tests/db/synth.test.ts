@@ -14,6 +14,9 @@ import {
   fastCanonicalJson,
   progressLine,
   recordHash,
+  SYNTH_MAX_DIPLOMAS,
+  SYNTH_SERIAL_OFFSET,
+  SYNTH_TODAY,
   subjectIdSync,
   synthDiplomaId,
   synthHolderId,
@@ -21,7 +24,7 @@ import {
   synthesize,
   uuidFrom,
 } from '../../db/synth.ts';
-import type { SyntheticPerson } from '../../db/demo/generate.ts';
+import { syntheticBsn, syntheticPerson, type SyntheticPerson } from '../../db/demo/generate.ts';
 import { subjectIdForBsn } from '../../src/domain/pseudonym.ts';
 import { isValidBsn } from '../../src/domain/codes.ts';
 import { canonicalJson } from '../../src/lib/canonical-json.ts';
@@ -150,10 +153,41 @@ describe('db:synth helpers', () => {
   });
 
   it('uses serials far from the demo seed, with valid synthetic BSNs, and v4-shaped ids', () => {
-    expect(planned[0]!.serial).toBeGreaterThanOrEqual(5_000_000);
-    for (const { person } of planned.slice(0, 200)) expect(isValidBsn(person.bsn) && person.bsn.startsWith('95')).toBe(true);
+    expect(planned[0]!.serial).toBe(SYNTH_SERIAL_OFFSET);
+    expect(SYNTH_SERIAL_OFFSET).toBeGreaterThanOrEqual(1_000_000); // the demo seed's people are serials 0 … a few hundred
+    for (const { person } of planned.slice(0, 200)) expect(isValidBsn(person.bsn) && person.bsn.startsWith('91')).toBe(true);
     expect(uuidFrom('x')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(synthDiplomaId(1, 'SYN-5000000-1')).not.toBe(synthDiplomaId(2, 'SYN-5000000-1'));
+    expect(synthDiplomaId(1, 'SYN-1000000-1')).not.toBe(synthDiplomaId(2, 'SYN-1000000-1'));
+  });
+
+  it('gives ids in the order of the stream (v4-shaped, per seed), so a load appends to its indexes', () => {
+    const v4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    const diplomaIds = planned.filter((p) => p.record.type !== 'annulment').map((p) => synthDiplomaId(SEED, p.record.reference));
+    const holderIds = [...new Set(planned.map((p) => p.serial))].map((serial) => synthHolderId(SEED, serial));
+    for (const ids of [diplomaIds, holderIds]) {
+      for (const id of ids) expect(id).toMatch(v4);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect([...ids].sort()).toEqual(ids);
+    }
+    expect(synthHolderId(SEED, 1_000_001)).not.toBe(synthHolderId(SEED + 1, 1_000_001));
+  });
+
+  it('has serials for the whole country (10 M diplomas) and more, with valid BSNs up to the last serial', () => {
+    expect(SYNTH_MAX_DIPLOMAS).toBeGreaterThanOrEqual(10_500_000);
+    // the last serials still give 9-digit BSNs that pass the eleven test
+    const last = [...Array(40).keys()].map((i) => syntheticBsn(9_999_999 - i)).filter((b): b is string => !!b);
+    expect(last.length).toBeGreaterThan(30);
+    for (const bsn of last) {
+      expect(bsn).toMatch(/^99[0-9]{7}$/);
+      expect(isValidBsn(bsn)).toBe(true);
+    }
+    // diplomas per serial over a sample of the range: the 9 M serials cover SYNTH_MAX_DIPLOMAS
+    let diplomasInSample = 0;
+    const sample = 20_000;
+    for (let serial = 5_000_000; serial < 5_000_000 + sample; serial++) {
+      diplomasInSample += syntheticPerson(SEED, serial, SYNTH_TODAY, 'SYN')?.records.filter((r) => r.type !== 'annulment').length ?? 0;
+    }
+    expect((diplomasInSample / sample) * (10_000_000 - SYNTH_SERIAL_OFFSET)).toBeGreaterThan(SYNTH_MAX_DIPLOMAS * 1.02);
   });
 
   it('escapes COPY text fields', () => {
