@@ -15,6 +15,7 @@ const unit = [
   'tests/verification/fragments.test.ts',
   'tests/portal/distinct-labels.test.ts',
   'tests/verifier/held-files.test.ts',
+  'tests/verifier/secret-hash.test.ts',
   'tests/extracts/extract-number.test.ts',
   'tests/documents/qr.test.ts',
   'tests/documents/extract-pdf.test.ts',

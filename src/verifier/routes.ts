@@ -17,7 +17,37 @@ import type { ExtractLookup, Verifier } from './verifier-service.ts';
 const ENVELOPE_PREFIX = 'data:application/vc+jwt,';
 export const API_VERIFY_PATH = '/api/v1/verify';
 
-const localized = z.object({ nl: z.string(), en: z.string() });
+const localized = z
+  .object({ nl: z.string().optional(), en: z.string().optional() })
+  .openapi({ description: 'the text in the language asked for (`lang`, else Accept-Language, else Dutch); both with `lang=all`' });
+
+/** `lang`: one language (else Accept-Language, else Dutch) or `all`; `include=credential` echoes the verified credential. */
+const answerQuery = z.object({
+  lang: z.enum(['nl', 'en', 'all']).optional().openapi({ description: 'language of `verdictLabel` and the checks’ `message`: `nl`, `en` or `all` (both). Default: the first of nl and en in Accept-Language, else `nl`.' }),
+  include: z.literal('credential').optional().openapi({ description: '`credential`: also answer the verified credential (only when its signature is ours)' }),
+});
+
+type AnswerLang = 'nl' | 'en' | 'all';
+
+/** The language of the answer: `?lang=`, else the first of nl and en by Accept-Language weight, else Dutch. */
+export function answerLang(query: string | undefined, acceptLanguage: string | undefined): AnswerLang {
+  if (query === 'nl' || query === 'en' || query === 'all') return query;
+  if (!acceptLanguage) return 'nl';
+  let best: 'nl' | 'en' = 'nl';
+  let bestQ = 0;
+  for (const part of acceptLanguage.split(',')) {
+    const [tag = '', ...params] = part.trim().toLowerCase().split(';');
+    const lang = tag.slice(0, 2);
+    if ((lang !== 'nl' && lang !== 'en') || (tag.length > 2 && tag[2] !== '-')) continue;
+    const qParam = params.find((p) => p.trim().startsWith('q='));
+    const q = qParam ? Number(qParam.trim().slice(2)) : 1;
+    if (q > bestQ) [best, bestQ] = [lang, q];
+  }
+  return best;
+}
+
+const inLang = (text: { nl: string; en: string }, lang: AnswerLang) => (lang === 'all' ? text : lang === 'nl' ? { nl: text.nl } : { en: text.en });
+
 const resultSchema = z
   .object({
     verified: z.boolean().openapi({ description: 'true only for the verdict `authentic`' }),
@@ -34,7 +64,7 @@ const resultSchema = z
         details: z.record(z.string(), z.unknown()).optional(),
       }),
     ),
-    credential: z.record(z.string(), z.unknown()).optional().openapi({ description: 'the verified credential (only when its signature is ours)' }),
+    credential: z.record(z.string(), z.unknown()).optional().openapi({ description: 'the verified credential: only with `include=credential` (or, for /credentials/verify, `options.include: ["credential"]`) and only when its signature is ours' }),
     file: z.object({ sha256: z.string() }).optional().openapi({ description: 'uploads only: the SHA-256 (hex) of the file as received' }),
   })
   .openapi('VerificationResult');
@@ -61,6 +91,7 @@ const credentialVerify = createRoute({
   description: `The \`vc+jwt\` as a string, or enveloped: \`{"type":"EnvelopedVerifiableCredential","id":"${ENVELOPE_PREFIX}<jwt>"}\`. Checks in order: format, signature, issuer, status (fails closed), validity (±5 min), register. Limited per client (\`VERIFY_RATE_LIMIT\` a minute, default 300; 429 with Retry-After); one client's repeated checks of one credential within 10 minutes are one line in the holder's "who looked". Open to other sites (CORS, no credentials).`,
   middleware: [requireMediaType('application/json')] as const,
   request: {
+    query: answerQuery,
     body: {
       required: true,
       content: {
@@ -71,7 +102,10 @@ const credentialVerify = createRoute({
                 z.string().max(MAX_CREDENTIAL_JWT_LENGTH),
                 z.object({ '@context': z.unknown().optional(), type: z.literal('EnvelopedVerifiableCredential'), id: z.string().startsWith(ENVELOPE_PREFIX).max(MAX_CREDENTIAL_JWT_LENGTH + ENVELOPE_PREFIX.length) }),
               ]),
-              options: z.object({}).loose().optional(),
+              options: z
+                .object({ include: z.array(z.string()).max(8).optional().openapi({ description: '`["credential"]`: as `include=credential`' }) })
+                .loose()
+                .optional(),
             })
             .openapi('VerifyCredentialRequest'),
         },
@@ -105,6 +139,7 @@ const extractVerify = createRoute({
     'Three ways in, one pipeline and the same checks. **PDF** (multipart, part `file`, ≤ 5 MB): also checks the PDF seal and that the attached `credential.jwt` belongs to this very document (`binding`). **QR**: the code holds `/v/<number>#<secret>`; the page sends both. **Typed**: the number with the first two letters of the holder’s surname (with or without tussenvoegsel; case and accents do not matter). An unknown number, a wrong secret and wrong letters all get the same 404. The letters entrance is rate limited per client (every attempt, 200 per 10 minutes), per client and number (after 5 misses a lock of 30 s, doubling up to 5 minutes) and per extract number (100 misses an hour from all clients; correct checks never count); the QR and PDF entrances per client (VERIFY_RATE_LIMIT a minute; 60 uploads per 10 minutes). 429 with Retry-After, `retryAfterSeconds` and a Dutch and English `message`.',
   middleware: [requireMediaType('application/json', 'multipart/form-data')] as const,
   request: {
+    query: answerQuery,
     body: {
       // required per media type: the JSON body is validated when JSON is sent, the form when a form is
       required: false,
@@ -129,15 +164,34 @@ const uploadTooLarge = (limit: number) =>
 
 const isMultipart = (contentType: string | undefined) => /^multipart\/form-data/i.test(contentType ?? '');
 
-function toBody(result: VerificationResult, withCredential = true) {
-  return { verified: result.verdict === 'authentic', verdict: result.verdict, verdictLabel: VERDICT_LABELS[result.verdict], checks: result.checks, ...(result.credential && withCredential ? { credential: result.credential } : {}) };
+interface AnswerOptions {
+  lang: AnswerLang;
+  withCredential: boolean;
+}
+
+function toBody(result: VerificationResult, { lang, withCredential }: AnswerOptions) {
+  const checks = lang === 'all' ? result.checks : result.checks.map((check) => ({ ...check, message: inLang(check.message, lang) }));
+  return { verified: result.verdict === 'authentic', verdict: result.verdict, verdictLabel: inLang(VERDICT_LABELS[result.verdict], lang), checks, ...(result.credential && withCredential ? { credential: result.credential } : {}) };
+}
+
+/** What the answer holds: `?lang=` / Accept-Language, and the credential only when asked for. */
+function answerOptions(c: { req: { query(name: string): string | undefined; header(name: string): string | undefined } }, bodyInclude?: string[]): AnswerOptions {
+  return {
+    lang: answerLang(c.req.query('lang'), c.req.header('accept-language')),
+    withCredential: c.req.query('include') === 'credential' || (bodyInclude?.includes('credential') ?? false),
+  };
+}
+
+/** The answer depends on Accept-Language unless `lang` says otherwise. */
+function languageHeaders(lang: AnswerLang): Record<string, string> {
+  return lang === 'all' ? { Vary: 'Accept-Language' } : { 'Content-Language': lang, Vary: 'Accept-Language' };
 }
 
 /** VC-API: a credential that does not verify is a 400, whose problem document carries the same verdict and checks. */
-function notVerifiedBody(result: VerificationResult, baseUrl: string, requestId: string, instance: string) {
+function notVerifiedBody(result: VerificationResult, options: AnswerOptions, baseUrl: string, requestId: string, instance: string) {
   const error = new AppError(NOT_VERIFIED_CODE, {
     detail: `Verdict: ${VERDICT_LABELS[result.verdict].en}. The checks say which failed and why.`,
-    extra: toBody(result),
+    extra: toBody(result, options),
   });
   return problemBody(error, baseUrl, requestId, instance) as z.infer<typeof notVerifiedSchema>;
 }
@@ -146,29 +200,31 @@ export function verifierRoutes(verifier: Verifier) {
   const router = createRouter();
 
   router.openapi(credentialVerify, async (c) => {
-    const input = c.req.valid('json').verifiableCredential;
+    const { verifiableCredential: input, options: requested } = c.req.valid('json');
+    const options = answerOptions(c, requested?.include);
     const jwt = typeof input === 'string' ? input : input.id.slice(ENVELOPE_PREFIX.length);
     const deps = c.get('deps');
     const result = await verifier.credential(deps, jwt, clientAddress(c.req.raw, c.env, deps.config.trustedClientIpHeader));
     if (result.verdict !== 'authentic') {
-      const body = notVerifiedBody(result, deps.config.publicBaseUrl, c.get('requestId') ?? 'unknown', c.req.path);
-      return c.json(body, 400, { 'Content-Type': PROBLEM_JSON, 'Cache-Control': 'no-store' });
+      const body = notVerifiedBody(result, options, deps.config.publicBaseUrl, c.get('requestId') ?? 'unknown', c.req.path);
+      return c.json(body, 400, { 'Content-Type': PROBLEM_JSON, 'Cache-Control': 'no-store', ...languageHeaders(options.lang) });
     }
-    return c.json(toBody(result), 200);
+    return c.json(toBody(result, options), 200, languageHeaders(options.lang));
   });
 
   router.openapi(extractVerify, async (c) => {
     const deps = c.get('deps');
+    const options = answerOptions(c);
     if (isMultipart(c.req.header('content-type'))) {
       const { file } = c.req.valid('form') as { file: File };
       if (file.size > deps.config.uploadLimit) throw uploadTooLarge(deps.config.uploadLimit);
       const { result, sha256 } = await verifier.upload(deps, new Uint8Array(await file.arrayBuffer()), clientAddress(c.req.raw, c.env, c.get('deps').config.trustedClientIpHeader));
-      return c.json({ ...toBody(result), file: { sha256 } }, 200);
+      return c.json({ ...toBody(result, options), file: { sha256 } }, 200, languageHeaders(options.lang));
     }
     const { result } = await verifier.extract(deps, c.req.valid('json') as ExtractLookup, clientAddress(c.req.raw, c.env, c.get('deps').config.trustedClientIpHeader));
     // by number (and secret or letters) the register's own credential is shown only while it is in
     // force: after a withdrawal the holder consented to the number and the verdict, not their name
-    return c.json(toBody(result, result.verdict === 'authentic'), 200);
+    return c.json(toBody(result, { ...options, withCredential: options.withCredential && result.verdict === 'authentic' }), 200, languageHeaders(options.lang));
   });
 
   return router;

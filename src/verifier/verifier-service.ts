@@ -3,7 +3,8 @@
 import type { AppDeps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import type { RateLimiter, RateLimiterFactory, Taken } from '../http/rate-limit.ts';
-import { constantTimeEqual, sha256Hex } from '../lib/bytes.ts';
+import { constantTimeEqual } from '../lib/bytes.ts';
+import { secretSha256Hex } from './secret-hash.ts';
 import { parseExtractNumber } from '../extracts/extract-number.ts';
 import { verifyCredential, type VerificationResult } from '../verification/pipeline.ts';
 import { verifyPdfUpload } from '../verification/pdf-upload.ts';
@@ -172,7 +173,7 @@ export function createVerifier(services: SourceServices, limiter: RateLimiterFac
       }
       const row = canonical ? await findExtractByNumber(deps, reads, canonical) : undefined;
       const matches = 'secret' in input
-        ? constantTimeEqual(await sha256Hex(input.secret), row?.secretHash ?? '0'.repeat(64))
+        ? constantTimeEqual(secretSha256Hex(input.secret), row?.secretHash ?? '0'.repeat(64))
         : lettersMatch(input.letters, printedSurname(row?.jwt) ?? row ?? { prefix: null, familyName: '' }); // the name printed on that extract
       if (!row || !matches || !row.jwt) throw extractNotFound();
       for (const refund of refunds) await refund();

@@ -38,10 +38,78 @@ describeEachDatabase('verifier API', (getDb) => {
       const res = await verify(body);
       expect(res.status).toBe(200);
       const result = await res.json();
-      expect(result).toMatchObject({ verified: true, verdict: 'authentic', verdictLabel: { nl: 'Echt', en: 'Authentic' } });
+      // by default one language (Dutch without Accept-Language) and no credential echoed
+      expect(result).toMatchObject({ verified: true, verdict: 'authentic', verdictLabel: { nl: 'Echt' } });
       expect(result.checks.map((c: { id: string; status: string }) => `${c.id}:${c.status}`)).toEqual(['format:passed', 'signature:passed', 'issuer:passed', 'status:passed', 'validity:passed', 'register:passed']);
-      expect(result.checks[0].message).toHaveProperty('nl');
+      expect(result.checks[0].message).toEqual({ nl: 'Het bewijs heeft de juiste vorm.' });
+      expect(result.credential).toBeUndefined();
+      expect(res.headers.get('content-language')).toBe('nl');
     }
+  });
+
+  type Answer = { verdictLabel: Record<string, string>; checks: Array<{ id: string; code: string; message: Record<string, string> }>; credential?: { id: string }; file?: unknown };
+  const languages = (a: Answer) => [Object.keys(a.verdictLabel), ...a.checks.map((c) => Object.keys(c.message))].map((k) => k.join('+'));
+
+  it('answers in the language asked for (lang, else Accept-Language, else Dutch), both with lang=all', async () => {
+    const post = (path: string, headers: Record<string, string> = {}) =>
+      app.fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ verifiableCredential: extract.credentialJwt }) });
+    const cases: Array<[string, Record<string, string>, string, string | null]> = [
+      ['/credentials/verify', {}, 'nl', 'nl'],
+      ['/credentials/verify', { 'accept-language': 'en-GB,en;q=0.9' }, 'en', 'en'],
+      ['/credentials/verify', { 'accept-language': 'de-DE, en;q=0.5, nl;q=0.8' }, 'nl', 'nl'],
+      ['/credentials/verify', { 'accept-language': 'fr, en;q=0.3' }, 'en', 'en'],
+      ['/credentials/verify', { 'accept-language': 'ne, fr' }, 'nl', 'nl'],
+      ['/credentials/verify?lang=en', { 'accept-language': 'nl' }, 'en', 'en'],
+      ['/credentials/verify?lang=all', { 'accept-language': 'en' }, 'nl+en', null],
+    ];
+    for (const [path, headers, expected, contentLanguage] of cases) {
+      const res = await post(path, headers);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-language'), `${path} ${JSON.stringify(headers)}`).toBe(contentLanguage);
+      expect(res.headers.get('vary') ?? '').toMatch(/accept-language/i);
+      const answer = (await res.json()) as Answer;
+      expect(new Set(languages(answer)), `${path} ${JSON.stringify(headers)}`).toEqual(new Set([expected]));
+    }
+    const english = (await (await post('/credentials/verify?lang=en')).json()) as Answer;
+    expect(english.verdictLabel).toEqual({ en: 'Authentic' });
+    // the same texts as before, only fewer of them
+    const all = (await (await post('/credentials/verify?lang=all')).json()) as Answer;
+    expect(all.verdictLabel).toEqual({ nl: 'Echt', en: 'Authentic' });
+    expect(all.checks.map((c) => c.message.en)).toEqual(english.checks.map((c) => c.message.en));
+    // a 400 (not verified) and the QR entrance follow the same rule
+    const forged = `${extract.credentialJwt.slice(0, -4)}AAAA`;
+    const bad = await app.fetch('/credentials/verify?lang=en', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ verifiableCredential: forged }) });
+    expect(bad.status).toBe(400);
+    const badAnswer = (await bad.json()) as Answer & { code: string };
+    expect(badAnswer.code).toBe('CREDENTIAL_NOT_VERIFIED');
+    expect(new Set(languages(badAnswer))).toEqual(new Set(['en']));
+    const u = new URL(extract.verifyUrl);
+    const qr = await app.fetch('/api/v1/verify', { method: 'POST', headers: { 'content-type': 'application/json', 'accept-language': 'en' }, body: JSON.stringify({ number: u.pathname.split('/').pop(), secret: u.hash.slice(1) }) });
+    expect(new Set(languages((await qr.json()) as Answer))).toEqual(new Set(['en']));
+    // anything else is refused at the boundary
+    const wrong = await post('/credentials/verify?lang=de');
+    expect(wrong.status).toBe(422);
+    expect(((await wrong.json()) as { code: string }).code).toBe('VALIDATION_FAILED');
+  });
+
+  it('echoes the verified credential only when asked for (include=credential, or options.include in the VC-API body)', async () => {
+    const post = (path: string, body: Record<string, unknown>) => app.fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const vc = { verifiableCredential: extract.credentialJwt };
+    const credentialId = (JSON.parse(Buffer.from(extract.credentialJwt.split('.')[1]!, 'base64url').toString()) as { id: string }).id;
+    expect(credentialId).toMatch(/^urn:uuid:/);
+    expect(((await (await post('/credentials/verify', vc)).json()) as Answer).credential).toBeUndefined();
+    expect(((await (await post('/credentials/verify', { ...vc, options: { include: ['status'] } })).json()) as Answer).credential).toBeUndefined();
+    expect(((await (await post('/credentials/verify?include=credential', vc)).json()) as Answer).credential?.id).toBe(credentialId);
+    expect(((await (await post('/credentials/verify', { ...vc, options: { include: ['credential'] } })).json()) as Answer).credential?.id).toBe(credentialId);
+    const u = new URL(extract.verifyUrl);
+    const qr = { number: u.pathname.split('/').pop(), secret: u.hash.slice(1) };
+    expect(((await (await post('/api/v1/verify', qr)).json()) as Answer).credential).toBeUndefined();
+    expect(((await (await post('/api/v1/verify?include=credential', qr)).json()) as Answer).credential?.id).toBe(credentialId);
+    // a forgery's payload is never echoed, asked for or not
+    const forged = `${extract.credentialJwt.slice(0, -4)}AAAA`;
+    const bad = (await (await post('/credentials/verify?include=credential', { verifiableCredential: forged })).json()) as Answer;
+    expect(bad.credential).toBeUndefined();
+    expect((await post('/credentials/verify?include=everything', vc)).status).toBe(422);
   });
 
   it('a verification through the VC-API is listed in the holder’s "who looked" (entrance api); a forgery is not', async () => {

@@ -49,7 +49,7 @@ describeEachDatabase('verifier caches', (getDb) => {
   let client = 0;
   const post = async (path: string, body: unknown): Promise<Result> => {
     // every request from a client of its own: one client's repeated checks are one "who looked" line
-    const res = await app.fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', 'cf-connecting-ip': `198.18.${(client >> 8) & 255}.${client++ & 255}` }, body: JSON.stringify(body) });
+    const res = await app.fetch(`${path}?include=credential`, { method: 'POST', headers: { 'content-type': 'application/json', 'cf-connecting-ip': `198.18.${(client >> 8) & 255}.${client++ & 255}` }, body: JSON.stringify(body) });
     const result = (await res.json()) as Result;
     // the VC-API answers a credential that does not verify with 400 (its problem carries the same verdict and checks)
     expect(res.status).toBe(path === '/credentials/verify' && result.verdict !== 'authentic' ? 400 : 200);
