@@ -108,16 +108,7 @@ function windowLimiter(namespace: DurableObjectNamespaceLike, name: string, opts
       const stub = namespace.get(namespace.idFromName(`${name}\n${key}`));
       const res = await stub.fetch(`https://rate-limit/take?limit=${opts.limit}&windowMs=${opts.windowMs}`, { method: 'POST' });
       const answer = (await res.json()) as { ok: true; window: number } | { ok: false; retryAfterSeconds: number };
-      if (!answer.ok) return answer;
-      let refunded = false;
-      return {
-        ok: true,
-        async refund() {
-          if (refunded) return;
-          refunded = true;
-          await (await stub.fetch(`https://rate-limit/refund?window=${answer.window}`, { method: 'POST' })).arrayBuffer();
-        },
-      };
+      return answer.ok ? takenWithRefund(stub, `https://rate-limit/refund?window=${answer.window}`) : answer;
     },
   };
 }
@@ -129,17 +120,20 @@ function backoffLimiter(namespace: DurableObjectNamespaceLike, name: string, opt
       const stub = namespace.get(namespace.idFromName(`${name}\n${key}`));
       const res = await stub.fetch(`https://rate-limit/miss?${query}`, { method: 'POST' });
       const answer = (await res.json()) as { ok: true; since: number; at: number; before: number } | { ok: false; retryAfterSeconds: number };
-      if (!answer.ok) return answer;
-      let refunded = false;
-      return {
-        ok: true,
-        async refund() {
-          if (refunded) return;
-          refunded = true;
-          const res = await stub.fetch(`https://rate-limit/give-back?since=${answer.since}&at=${answer.at}&before=${answer.before}`, { method: 'POST' });
-          await res.arrayBuffer();
-        },
-      };
+      return answer.ok ? takenWithRefund(stub, `https://rate-limit/give-back?since=${answer.since}&at=${answer.at}&before=${answer.before}`) : answer;
+    },
+  };
+}
+
+/** A counted attempt whose refund (at most once) posts `refundUrl` to the same object. */
+function takenWithRefund(stub: ReturnType<DurableObjectNamespaceLike['get']>, refundUrl: string): Taken {
+  let refunded = false;
+  return {
+    ok: true,
+    async refund() {
+      if (refunded) return;
+      refunded = true;
+      await (await stub.fetch(refundUrl, { method: 'POST' })).arrayBuffer();
     },
   };
 }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { diplomas, holders, programmes, verificationEvents } from '../../db/schema.ts';
+import { holderWithSameProgrammeCorrection } from '../support/demo-holders.ts';
 import { startDevOpenIdProvider, type DevOpenIdProvider } from '../../dev/oidc-provider.ts';
 import { issueExtract } from '../../src/extracts/extract-service.ts';
 import { withdrawExtract } from '../../src/extracts/extract-status.ts';
@@ -66,13 +67,7 @@ describe('graduate portal in Chromium', { timeout: BROWSER_TEST_TIMEOUT }, () =>
     holder = row!.holder;
     diploma = { id: row!.id, nameNl: row!.nameNl, nameEn: row!.nameEn };
     const [other] = await db.select().from(holders).where(sql`${holders.id} <> ${holder.id}`).limit(1);
-    const [pair] = await db
-      .select({ holder: holders })
-      .from(diplomas)
-      .innerJoin(holders, eq(holders.id, diplomas.holderId))
-      .where(and(eq(diplomas.state, 'corrected'), sql`exists (select 1 from diplomas n where n.id = ${diplomas.supersededBy} and n.programme_id = ${diplomas.programmeId} and n.state = 'valid')`))
-      .limit(1);
-    twice = pair!.holder;
+    twice = await holderWithSameProgrammeCorrection(db);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     provider = await startDevOpenIdProvider({

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { diplomas, extracts, holders, programmes, verificationEvents } from '../../db/schema.ts';
+import { holderWithSameProgrammeCorrection } from '../support/demo-holders.ts';
 import { startDevOpenIdProvider, type DevOpenIdProvider } from '../../dev/oidc-provider.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { startApp, type RunningApp } from '../support/app.ts';
@@ -36,13 +37,7 @@ describeEachDatabase('graduate portal', (getDb) => {
       .limit(1);
     holder = row!.holder;
     [other] = await db.select().from(holders).where(sql`${holders.id} <> ${holder.id}`).limit(1);
-    const [pair] = await db
-      .select({ holder: holders })
-      .from(diplomas)
-      .innerJoin(holders, eq(holders.id, diplomas.holderId))
-      .where(and(eq(diplomas.state, 'corrected'), sql`exists (select 1 from diplomas n where n.id = ${diplomas.supersededBy} and n.programme_id = ${diplomas.programmeId} and n.state = 'valid')`))
-      .limit(1);
-    twice = pair!.holder;
+    twice = await holderWithSameProgrammeCorrection(db);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     provider = await startDevOpenIdProvider({

@@ -4,7 +4,7 @@
 // suite's inputs through the same endpoint, and nothing personal in the logs.
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,12 +137,16 @@ function attachedByPoppler(pdf: Uint8Array): Array<[string, string]> {
   const file = join(dir, 'in.pdf');
   writeFileSync(file, pdf);
   const quiet = { stdio: ['ignore', 'pipe', 'ignore'] as ['ignore', 'pipe', 'ignore'] };
-  const list = execFileSync('pdfdetach', ['-list', file], quiet).toString().split('\n').slice(1).filter(Boolean);
-  return list.map((line, i) => {
-    const out = join(dir, `${i + 1}.out`);
-    execFileSync('pdfdetach', ['-save', String(i + 1), '-o', out, file], quiet);
-    return [line.replace(/^\d+: /, ''), readFileSync(out, 'utf8').trim()];
-  });
+  try {
+    const list = execFileSync('pdfdetach', ['-list', file], quiet).toString().split('\n').slice(1).filter(Boolean);
+    return list.map((line, i) => {
+      const out = join(dir, `${i + 1}.out`);
+      execFileSync('pdfdetach', ['-save', String(i + 1), '-o', out, file], quiet);
+      return [line.replace(/^\d+: /, ''), readFileSync(out, 'utf8').trim()];
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -190,6 +194,9 @@ interface VerifyAnswer {
 /** the failed checks as `id:code`, in pipeline order: what an attack must be caught by */
 const failures = (r: VerifyAnswer) => r.checks.filter((c) => c.status === 'failed').map((c) => `${c.id}:${c.code}`);
 const sealOf = (r: VerifyAnswer) => r.checks.find((c) => c.id === 'signature' && c.details?.seal === true);
+
+/** Both languages and the credential itself: the corpus checks every text and what is echoed. */
+const EVERYTHING = 'lang=all&include=credential';
 
 /**
  * The verdict and checks of an answer. `/api/v1/verify` answers every verdict with 200; the VC-API
@@ -281,13 +288,13 @@ describeEachDatabase('verifier attacks', (getDb) => {
   let aHeader: Json;
   let attacker: SigningKeyPair;
 
-  const verify = (body: unknown) => s.app.fetch('/credentials/verify', { method: 'POST', headers: { 'content-type': 'application/json', ...freshClient() }, body: JSON.stringify(body) });
+  const verify = (body: unknown) => s.app.fetch(`/credentials/verify?${EVERYTHING}`, { method: 'POST', headers: { 'content-type': 'application/json', ...freshClient() }, body: JSON.stringify(body) });
   const verifyJwt = async (jwt: string) => answer(await verify({ verifiableCredential: jwt }), true);
   const enveloped = async (jwt: string) => answer(await verify({ verifiableCredential: { type: 'EnvelopedVerifiableCredential', id: `data:application/vc+jwt,${jwt}` } }), true);
   const upload = (bytes: Uint8Array, name = 'extract.pdf', type = 'application/pdf') => {
     const body = new FormData();
     body.set('file', new File([new Uint8Array(bytes)], name, { type }));
-    return s.app.fetch('/api/v1/verify', { method: 'POST', body, headers: freshClient() });
+    return s.app.fetch(`/api/v1/verify?${EVERYTHING}`, { method: 'POST', body, headers: freshClient() });
   };
   /** our key signs whatever it is given: attacks on everything but the signature */
   const ourSigned = (payload: Json, header: Json = aHeader) => ed25519Jws(header, payload, s.key.privateJwk);
@@ -447,7 +454,7 @@ describeEachDatabase('verifier attacks', (getDb) => {
     expect(failures(body)).toEqual(['signature:SIGNATURE_INVALID']);
     expect(body.checks.map((c) => c.id)).toEqual(['format', 'signature', 'issuer', 'status', 'validity', 'register']);
     // our own API keeps answering every verdict with 200
-    const ours = await s.app.fetch('/api/v1/verify', { method: 'POST', headers: { 'content-type': 'application/json', ...freshClient() }, body: JSON.stringify(qrParts(a)) });
+    const ours = await s.app.fetch(`/api/v1/verify?${EVERYTHING}`, { method: 'POST', headers: { 'content-type': 'application/json', ...freshClient() }, body: JSON.stringify(qrParts(a)) });
     expect(ours.status).toBe(200);
     // malformed input stays what it was
     expect((await problem(await verify({ verifiableCredential: 42 }), 422)).code).toBe('VALIDATION_FAILED');
@@ -534,7 +541,7 @@ describeEachDatabase('verifier attacks', (getDb) => {
     const victim = await s.issue(row!.diplomaId);
     expect((await verifyJwt(victim.credentialJwt)).verdict).toBe('authentic');
     await withdrawExtract(getDb().db, { extractId: victim.id, holderSubjectId: row!.subject, now: new Date(TEST_NOW) });
-    const byQr = await answer(await s.app.fetch('/api/v1/verify', { method: 'POST', headers: { 'content-type': 'application/json', ...freshClient() }, body: JSON.stringify(qrParts(victim)) }));
+    const byQr = await answer(await s.app.fetch(`/api/v1/verify?${EVERYTHING}`, { method: 'POST', headers: { 'content-type': 'application/json', ...freshClient() }, body: JSON.stringify(qrParts(victim)) }));
     for (const result of [await verifyJwt(victim.credentialJwt), await answer(await upload(victim.pdf)), byQr]) {
       expect({ verdict: result.verdict, failed: failures(result) }).toEqual({ verdict: 'revoked', failed: ['status:STATUS_REVOKED', 'register:REGISTER_WITHDRAWN'] });
       // its dates say nothing once it is withdrawn: validity is not listed as passed beside "revoked"
@@ -698,7 +705,7 @@ describeEachDatabase('verifier attacks', (getDb) => {
     const wrong = ['de', 'te', 'op', 'zz'].find((w) => !right.includes(w))!;
     let ip = 0;
     const byLetters = (n: string, letters: string) =>
-      s.app.fetch('/api/v1/verify', { method: 'POST', headers: { 'content-type': 'application/json', 'cf-connecting-ip': `203.0.113.${100 + ip++}` }, body: JSON.stringify({ number: n, letters }) });
+      s.app.fetch(`/api/v1/verify?${EVERYTHING}`, { method: 'POST', headers: { 'content-type': 'application/json', 'cf-connecting-ip': `203.0.113.${100 + ip++}` }, body: JSON.stringify({ number: n, letters }) });
     for (const letters of right) expect((await answer(await byLetters(number, letters.toUpperCase()))).verdict).toBe('authentic');
     const wrongPrefix = await problem(await byLetters(number, wrong), 404);
     const unknownNumber = await problem(await byLetters('0000-0000-0000-00', right[0]!), 404);
@@ -820,7 +827,7 @@ describeEachDatabase('verifier attacks: a compromised signing key', (getDb) => {
   afterAll(() => s.app.close());
 
   const verifyJwt = async (jwt: string) =>
-    answer(await s.app.fetch('/credentials/verify', { method: 'POST', headers: { 'content-type': 'application/json', ...freshClient() }, body: JSON.stringify({ verifiableCredential: jwt }) }), true);
+    answer(await s.app.fetch(`/credentials/verify?${EVERYTHING}`, { method: 'POST', headers: { 'content-type': 'application/json', ...freshClient() }, body: JSON.stringify({ verifiableCredential: jwt }) }), true);
 
   it('everything the key signed fails the issuer check, through every entrance, once it is marked compromised', async () => {
     expect((await verifyJwt(e.credentialJwt)).verdict).toBe('authentic');
@@ -834,8 +841,8 @@ describeEachDatabase('verifier attacks: a compromised signing key', (getDb) => {
     body.set('file', new File([new Uint8Array(e.pdf)], 'extract.pdf', { type: 'application/pdf' }));
     const results = {
       credential: await verifyJwt(e.credentialJwt),
-      qr: await answer(await s.app.fetch('/api/v1/verify', { method: 'POST', headers: { 'content-type': 'application/json', ...freshClient() }, body: JSON.stringify(qrParts(e)) })),
-      pdf: await answer(await s.app.fetch('/api/v1/verify', { method: 'POST', body, headers: freshClient() })),
+      qr: await answer(await s.app.fetch(`/api/v1/verify?${EVERYTHING}`, { method: 'POST', headers: { 'content-type': 'application/json', ...freshClient() }, body: JSON.stringify(qrParts(e)) })),
+      pdf: await answer(await s.app.fetch(`/api/v1/verify?${EVERYTHING}`, { method: 'POST', body, headers: freshClient() })),
       // the thief signs a diploma of their own making with the stolen key
       forged: await verifyJwt(
         await ed25519Jws(decodeJwt(e.credentialJwt).header, { ...decodeJwt(e.credentialJwt).payload, id: `urn:uuid:${crypto.randomUUID()}`, credentialSubject: { ...(decodeJwt(e.credentialJwt).payload.credentialSubject as Json), familyName: 'Dief' } }, s.key.privateJwk),
